@@ -1,0 +1,39 @@
+//! The `regmock` command line (clap derive). Each subcommand has its own file with its `Args` and `run`.
+//!
+//! Exit codes: 0 success, 1 a required check failed, 2 usage or engine error.
+
+mod serve;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// Emulates the Huawei Cloud SWR, NAVER Cloud NCR and Tencent Cloud TCR container-registry APIs.
+///
+/// Exit codes: 0 success, 1 a required check failed, 2 usage or engine error.
+#[derive(Debug, Parser)]
+#[command(name = "regmock", version, about, long_about = None)]
+pub(crate) struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+enum Command {
+    /// Serve every provider's API on one port (embedded dataset unless --dataset is given).
+    Serve(serve::ServeArgs),
+}
+
+/// Parses the command line and runs the subcommand.
+pub(crate) fn run() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Serve(args) => serve::run(args),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("regmock: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -1,0 +1,123 @@
+//! regmock's own request and response values.
+//!
+//! Providers see only these types, never axum, hyper or wiremock ones, so one handler serves both transports and can be
+//! called directly from tests (see [`crate::Emulator::dispatch`]).
+//!
+//! The path and query are kept exactly as received (still percent-encoded): signature schemes sign the raw request
+//! target, and decoding here would lose the difference between `%2F` and `/` that some vendors care about.
+
+/// An HTTP request as the emulator sees it.
+///
+/// ```
+/// use regmock::http::Request;
+/// let req = Request::get("/v2/manage/repos?limit=10").header("X-Auth-Token", "t");
+/// assert_eq!(req.path, "/v2/manage/repos");
+/// assert_eq!(req.query.as_deref(), Some("limit=10"));
+/// assert_eq!(req.header_value("x-auth-token"), Some("t"));
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Request {
+    /// Upper-case method, e.g. `GET`.
+    pub method: String,
+    /// Path as received, percent-encoding untouched.
+    pub path: String,
+    /// Query string as received (without `?`), `None` when the target had no `?`.
+    pub query: Option<String>,
+    /// Header name/value pairs in arrival order; names keep their case, look-ups ignore it.
+    pub headers: Vec<(String, String)>,
+    /// Raw body bytes.
+    pub body: Vec<u8>,
+}
+
+impl Request {
+    /// A request with `method` and a raw request target (`/path?query`).
+    pub fn new(method: &str, target: &str) -> Self {
+        let (path, query) = match target.split_once('?') {
+            Some((p, q)) => (p.to_string(), Some(q.to_string())),
+            None => (target.to_string(), None),
+        };
+        Request {
+            method: method.to_ascii_uppercase(),
+            path,
+            query,
+            ..Request::default()
+        }
+    }
+
+    /// A `GET` request for a raw target.
+    pub fn get(target: &str) -> Self {
+        Self::new("GET", target)
+    }
+
+    /// Adds a header (builder style).
+    pub fn header(mut self, name: &str, value: &str) -> Self {
+        self.headers.push((name.to_string(), value.to_string()));
+        self
+    }
+
+    /// The first value of a header, matched case-insensitively.
+    pub fn header_value(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The request target exactly as received: path, plus `?query` when a query was sent.
+    pub fn target(&self) -> String {
+        match &self.query {
+            Some(q) => format!("{}?{}", self.path, q),
+            None => self.path.clone(),
+        }
+    }
+}
+
+/// An HTTP response produced by a provider.
+///
+/// ```
+/// use regmock::http::Response;
+/// let resp = Response::json(404, &serde_json::json!({"error": "x"}));
+/// assert_eq!(resp.status, 404);
+/// assert_eq!(resp.header_value("content-type"), Some("application/json"));
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Response {
+    /// HTTP status code.
+    pub status: u16,
+    /// Header name/value pairs.
+    pub headers: Vec<(String, String)>,
+    /// Body bytes.
+    pub body: Vec<u8>,
+}
+
+impl Response {
+    /// A response whose body is `value` serialised as JSON, with `Content-Type: application/json`.
+    pub fn json<T: serde::Serialize + ?Sized>(status: u16, value: &T) -> Self {
+        // Serialising our own wire structs cannot fail: they hold no maps with non-string keys.
+        let body = serde_json::to_vec(value).unwrap_or_default();
+        Response {
+            status,
+            headers: vec![("Content-Type".into(), "application/json".into())],
+            body,
+        }
+    }
+
+    /// Adds a header (builder style).
+    pub fn with_header(mut self, name: &str, value: impl Into<String>) -> Self {
+        self.headers.push((name.to_string(), value.into()));
+        self
+    }
+
+    /// The first value of a header, matched case-insensitively.
+    pub fn header_value(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The body parsed as JSON (`Null` when it is not JSON).
+    pub fn body_json(&self) -> serde_json::Value {
+        serde_json::from_slice(&self.body).unwrap_or(serde_json::Value::Null)
+    }
+}

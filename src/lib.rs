@@ -1,0 +1,37 @@
+//! # regmock
+//!
+//! Emulates the Huawei Cloud SWR, NAVER Cloud NCR and Tencent Cloud TCR container-registry APIs — paths, parameters,
+//! bodies, headers, pagination, filters, request signing and errors — for tests that cannot reach the real clouds.
+//!
+//! ## In your tests
+//!
+//! ```
+//! # #[tokio::main(flavor = "current_thread")] async fn main() {
+//! // Arrange: an SWR emulator on a random loopback port, serving the embedded dataset.
+//! let swr = regmock::SwrMock::start().await;
+//!
+//! // Act: list the documented example repository, as any HTTP client would.
+//! let resp = reqwest::Client::new()
+//!     .get(format!("{}/v2/manage/repos?namespace=group&name=busybox", swr.uri()))
+//!     .header("X-Auth-Token", "any-token")
+//!     .send()
+//!     .await
+//!     .unwrap();
+//!
+//! // Assert
+//! assert_eq!(resp.status(), 200);
+//! let body: serde_json::Value = resp.json().await.unwrap();
+//! assert_eq!(body[0]["name"], "busybox");
+//! # }
+//! ```
+//!
+//! Without sockets, [`Emulator::dispatch`] answers a [`http::Request`] directly.
+
+pub mod http;
+pub mod model;
+pub mod providers;
+pub mod shared;
+pub mod transport;
+
+pub use transport::in_test::{NcrMock, SwrMock};
+pub use transport::{Credentials, Emulator, Options};

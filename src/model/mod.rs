@@ -1,0 +1,222 @@
+//! The one domain model every provider projects from: registry → namespace → repository → tag → platform image.
+//!
+//! Providers never keep copies of the data: they read a shared, immutable [`Dataset`] and render their own wire
+//! format from it. Derivable values (a repository's size and tag count, a tag's `tag_type`) are computed, not stored.
+
+mod dataset;
+mod synthetic;
+
+pub use dataset::{Dataset, DatasetError};
+pub use synthetic::SyntheticSpec;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::sync::Arc;
+
+/// Which vendor API exposes a registry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ProviderId {
+    /// Huawei Cloud SoftWare Repository for Container.
+    Swr,
+    /// NAVER Cloud Container Registry.
+    Ncr,
+    /// Tencent Cloud Container Registry.
+    Tcr,
+}
+
+/// A registry: an SWR region's service for one account, an NCR registry, or a TCR instance.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Registry {
+    /// Which API exposes this registry.
+    pub provider: ProviderId,
+    /// Registry name (NCR registry name, TCR instance id, SWR a label for the region's service).
+    pub name: String,
+    /// Numeric registry id (NCR's `repository` field).
+    #[serde(default)]
+    pub id: u64,
+    /// Region id as the vendor spells it (SWR `cn-north-4`, NCR `kr`/`sgn`/`jpn`).
+    pub region: String,
+    /// External pull address (host[:port]) used to build pull paths.
+    #[serde(default)]
+    pub address: String,
+    /// Internal pull address (SWR `internal_path`), when the vendor has one.
+    #[serde(default)]
+    pub internal_address: String,
+    /// Account name that owns the registry (SWR `domain_name`).
+    #[serde(default)]
+    pub domain_name: String,
+    /// Account id that owns the registry (SWR `domain_id`).
+    #[serde(default)]
+    pub domain_id: String,
+    /// Namespaces (SWR organizations) in this registry.
+    #[serde(default)]
+    pub namespaces: Vec<Namespace>,
+}
+
+/// A namespace (SWR "organization"); NCR registries keep their images in one namespace named `""`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Namespace {
+    /// Namespace name.
+    pub name: String,
+    /// Repositories (images) in the namespace.
+    #[serde(default)]
+    pub repositories: Vec<Repository>,
+}
+
+/// A repository (an "image" in NCR's words) holding tags.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Repository {
+    /// Repository name; may contain `/`, `.`, `_`, `-`.
+    pub name: String,
+    /// Numeric id (SWR `repo_id`).
+    #[serde(default)]
+    pub id: u64,
+    /// SWR category: app_server, linux, framework_app, database, lang, arm, windows or other.
+    #[serde(default = "default_category")]
+    pub category: String,
+    /// Free-text description.
+    #[serde(default)]
+    pub description: String,
+    /// Whether anyone may pull.
+    #[serde(default)]
+    pub is_public: bool,
+    /// Download count.
+    #[serde(default)]
+    pub num_download: u64,
+    /// Creation time.
+    pub created_at: DateTime<Utc>,
+    /// Last update time.
+    pub updated_at: DateTime<Utc>,
+    /// Tags, kept sorted by name once the dataset is prepared. Shared (`Arc`) so a generated repository with a million
+    /// tags can appear under several providers without a copy.
+    #[serde(default)]
+    pub tags: Arc<Vec<Tag>>,
+    /// Indexes into `tags` by (`updated`, name) ascending and (`updated` descending, name ascending); built once at
+    /// load so no request sorts a large repository.
+    #[serde(skip)]
+    pub(crate) by_updated: Arc<TagOrder>,
+}
+
+/// Precomputed tag orders of a repository (see [`Repository::tags_by_updated`]).
+#[derive(Debug, Clone, Default)]
+pub struct TagOrder {
+    asc: Vec<u32>,
+    desc: Vec<u32>,
+}
+
+fn default_category() -> String {
+    "other".to_string()
+}
+
+impl Repository {
+    /// Total size of the repository: the sum of its tags' sizes.
+    pub fn size(&self) -> u64 {
+        self.tags.iter().map(|t| t.size).sum()
+    }
+
+    /// Tag indexes ordered by update time (`descending` or not), ties broken by name ascending.
+    pub fn tags_by_updated(&self, descending: bool) -> &[u32] {
+        if descending {
+            &self.by_updated.desc
+        } else {
+            &self.by_updated.asc
+        }
+    }
+
+    pub(crate) fn build_orders(&mut self) {
+        let tags = Arc::make_mut(&mut self.tags);
+        tags.sort_by(|a, b| a.name.cmp(&b.name));
+        let mut asc: Vec<u32> = (0..tags.len() as u32).collect();
+        // Tags are name-sorted, so a stable sort on the time alone keeps name order for ties.
+        asc.sort_by_key(|&i| tags[i as usize].updated);
+        let mut desc: Vec<u32> = (0..tags.len() as u32).collect();
+        desc.sort_by_key(|&i| std::cmp::Reverse(tags[i as usize].updated));
+        self.by_updated = Arc::new(TagOrder { asc, desc });
+    }
+}
+
+/// A tag: one manifest (or manifest list) reachable by name.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Tag {
+    /// Tag name.
+    pub name: String,
+    /// Numeric tag id.
+    #[serde(default)]
+    pub id: u64,
+    /// Numeric image id (NCR `image_id`).
+    #[serde(default)]
+    pub image_number: u64,
+    /// Manifest digest, `sha256:<hex>`.
+    pub digest: String,
+    /// Config blob digest, `sha256:<hex>` (SWR `image_id` is its hex part).
+    #[serde(default)]
+    pub config_digest: String,
+    /// Raw manifest JSON text, when known. When absent a provider that must show one renders it from the fields.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub manifest: Option<String>,
+    /// Docker protocol version, 1 or 2.
+    #[serde(default = "default_schema")]
+    pub schema: u8,
+    /// Total size in bytes.
+    pub size: u64,
+    /// Whether the image is signed/trusted (SWR `is_trusted`).
+    #[serde(default)]
+    pub is_trusted: bool,
+    /// Creation time.
+    pub created: DateTime<Utc>,
+    /// Last update time.
+    pub updated: DateTime<Utc>,
+    /// Last pull time, `None` if never pulled.
+    #[serde(default)]
+    pub last_pulled: Option<DateTime<Utc>>,
+    /// Deletion time, if the tag is soft-deleted.
+    #[serde(default)]
+    pub deleted: Option<DateTime<Utc>>,
+    /// Id of the user who pushed it (NCR `creator`).
+    #[serde(default)]
+    pub creator: String,
+    /// Id of the user who last changed it (NCR `last_updater`).
+    #[serde(default)]
+    pub updater: String,
+    /// Platform images; more than one means a manifest list.
+    #[serde(default)]
+    pub platforms: Vec<Platform>,
+}
+
+fn default_schema() -> u8 {
+    2
+}
+
+impl Tag {
+    /// SWR `tag_type`: 0 for a single manifest, 1 for a manifest list.
+    pub fn tag_type(&self) -> u8 {
+        u8::from(self.platforms.len() > 1)
+    }
+}
+
+/// One platform image inside a tag.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+pub struct Platform {
+    /// CPU architecture (`amd64`, `arm64`, ...).
+    pub architecture: String,
+    /// Operating system (`linux`, `windows`).
+    pub os: String,
+    /// Architecture variant (`v8`), if any.
+    #[serde(default)]
+    pub variant: Option<String>,
+    /// OS version, if any.
+    #[serde(default)]
+    pub os_version: Option<String>,
+    /// Digest of this platform's image.
+    pub digest: String,
+    /// Size in bytes.
+    pub size: u64,
+    /// Media type of the image config.
+    #[serde(default = "default_media_type")]
+    pub media_type: String,
+}
+
+fn default_media_type() -> String {
+    "application/vnd.docker.container.image.v1+json".to_string()
+}

@@ -1,0 +1,44 @@
+//! Error catalogues as data: each provider keeps `errors.json` (code → status, message, source) and renders the
+//! vendor's body shape itself.
+
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+/// One documented error.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ErrorEntry {
+    /// HTTP status the vendor answers with.
+    pub status: u16,
+    /// The vendor's message text.
+    pub message: String,
+    /// Where the code and text come from (vendor page or SDK note).
+    pub source: String,
+}
+
+/// A provider's error catalogue, keyed by the vendor's own code spelling.
+#[derive(Debug, Clone)]
+pub struct Catalogue {
+    entries: BTreeMap<String, ErrorEntry>,
+}
+
+impl Catalogue {
+    /// Parses a catalogue file (a JSON object of code → entry). Panics on a malformed file: catalogues are compiled in
+    /// and covered by tests, so this can only fail while editing them.
+    pub fn from_json(text: &str) -> Catalogue {
+        let entries = serde_json::from_str(text).expect("error catalogue must be valid JSON");
+        Catalogue { entries }
+    }
+
+    /// The entry for `code`. Panics when the code is not in the catalogue: codes are named in code and a test checks
+    /// every named code exists.
+    pub fn get(&self, code: &str) -> &ErrorEntry {
+        self.entries
+            .get(code)
+            .unwrap_or_else(|| panic!("error code {code} missing from catalogue"))
+    }
+
+    /// All codes, sorted.
+    pub fn codes(&self) -> impl Iterator<Item = &str> {
+        self.entries.keys().map(String::as_str)
+    }
+}

@@ -1,0 +1,7 @@
+//! Engines that providers configure with their own specs, so each algorithm is written once.
+
+pub mod catalogue;
+pub mod crypto;
+pub mod fuzzy;
+pub mod page;
+pub mod query;

@@ -1,0 +1,47 @@
+//! Raw query-string and path-segment decoding.
+//!
+//! `+` is kept literally (not turned into a space): the vendor SDKs encode a space as `%20` and a plus as `%2B`, so a
+//! literal `+` on the wire only comes from hand-written requests, where it most likely meant a plus.
+
+use percent_encoding::percent_decode_str;
+
+/// Decodes percent-escapes once; invalid UTF-8 is replaced rather than rejected, so no input can make decoding fail.
+///
+/// ```
+/// assert_eq!(regmock::shared::query::decode("hello%2Fworld"), "hello/world");
+/// assert_eq!(regmock::shared::query::decode("a+b%7C"), "a+b|");
+/// ```
+pub fn decode(s: &str) -> String {
+    percent_decode_str(s).decode_utf8_lossy().into_owned()
+}
+
+/// Splits a raw query into decoded `(key, value)` pairs, in order. A pair without `=` has an empty value; empty
+/// pieces (`a=1&&b=2`) are skipped.
+///
+/// ```
+/// let pairs = regmock::shared::query::parse(Some("filter=name%3A%3Abusy&limit=10&flag"));
+/// assert_eq!(pairs, vec![
+///     ("filter".to_string(), "name::busy".to_string()),
+///     ("limit".to_string(), "10".to_string()),
+///     ("flag".to_string(), String::new()),
+/// ]);
+/// ```
+pub fn parse(raw: Option<&str>) -> Vec<(String, String)> {
+    let Some(raw) = raw else { return Vec::new() };
+    raw.split('&')
+        .filter(|piece| !piece.is_empty())
+        .map(|piece| match piece.split_once('=') {
+            Some((k, v)) => (decode(k), decode(v)),
+            None => (decode(piece), String::new()),
+        })
+        .collect()
+}
+
+/// The last value given for `key` (later values win, as in most web frameworks).
+pub fn last<'a>(pairs: &'a [(String, String)], key: &str) -> Option<&'a str> {
+    pairs
+        .iter()
+        .rev()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.as_str())
+}

@@ -1,0 +1,153 @@
+//! The in-test transport: a [`wiremock::MockServer`] whose catch-all mock answers through [`Emulator::dispatch`].
+//!
+//! The catch-all is mounted at the lowest priority (255), so any mock the test mounts itself (default priority 5)
+//! wins for the requests it matches: override one answer, keep the emulator for the rest.
+
+use super::{Credentials, Emulator, Options};
+use crate::http::{Request, Response};
+use crate::model::{Dataset, ProviderId};
+use wiremock::{Mock, MockServer, Respond, ResponseTemplate, matchers::any};
+
+/// Priority of the emulator's catch-all mock: the lowest wiremock has.
+pub const EMULATOR_PRIORITY: u8 = u8::MAX;
+
+/// Adapts an [`Emulator`] to wiremock's [`Respond`].
+#[derive(Debug, Clone)]
+pub struct EmulatorResponder(pub Emulator);
+
+impl Respond for EmulatorResponder {
+    fn respond(&self, request: &wiremock::Request) -> ResponseTemplate {
+        to_template(self.0.dispatch(&from_wiremock(request)))
+    }
+}
+
+/// Converts a wiremock request. wiremock re-serialises the target through `url::Url`, which keeps percent-escapes
+/// as sent; only characters `Url` itself must escape (spaces, quotes) can differ from the raw bytes.
+pub fn from_wiremock(request: &wiremock::Request) -> Request {
+    Request {
+        method: request.method.as_str().to_string(),
+        path: request.url.path().to_string(),
+        query: request.url.query().map(str::to_string),
+        headers: request
+            .headers
+            .iter()
+            .map(|(n, v)| {
+                (
+                    n.as_str().to_string(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
+            .collect(),
+        body: request.body.clone(),
+    }
+}
+
+fn to_template(resp: Response) -> ResponseTemplate {
+    let mut t = ResponseTemplate::new(resp.status);
+    let mut content_type = None;
+    for (name, value) in &resp.headers {
+        if name.eq_ignore_ascii_case("content-type") {
+            content_type = Some(value.clone());
+        } else {
+            t = t.insert_header(name.as_str(), value.as_str());
+        }
+    }
+    // set_body_raw is the only body setter that keeps our Content-Type instead of imposing its own.
+    match content_type {
+        Some(ct) => t.set_body_raw(resp.body, &ct),
+        None => t.set_body_bytes(resp.body),
+    }
+}
+
+async fn mount(emulator: Emulator) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(any())
+        .respond_with(EmulatorResponder(emulator))
+        .with_priority(EMULATOR_PRIORITY)
+        .named("regmock emulator")
+        .mount(&server)
+        .await;
+    server
+}
+
+macro_rules! provider_mock {
+    ($(#[$doc:meta])* $name:ident, $provider:expr) => {
+        $(#[$doc])*
+        #[derive(Debug)]
+        pub struct $name {
+            server: MockServer,
+            emulator: Emulator,
+        }
+
+        impl $name {
+            /// Starts a mock on a random loopback port serving the embedded default dataset.
+            pub async fn start() -> Self {
+                Self::start_with(Dataset::embedded().expect("embedded dataset is valid"), Credentials::default(), Options::default()).await
+            }
+
+            /// Starts a mock serving `dataset` with the given credentials and options. Only this provider answers.
+            pub async fn start_with(dataset: Dataset, credentials: Credentials, mut options: Options) -> Self {
+                options.providers = vec![$provider];
+                let emulator = Emulator::with(dataset, credentials, options);
+                let server = mount(emulator.clone()).await;
+                Self { server, emulator }
+            }
+
+            /// Base URI, e.g. `http://127.0.0.1:41234`.
+            pub fn uri(&self) -> String {
+                self.server.uri()
+            }
+
+            /// The underlying wiremock server, to mount overriding mocks or inspect received requests.
+            pub fn server(&self) -> &MockServer {
+                &self.server
+            }
+
+            /// The emulator behind the mock.
+            pub fn emulator(&self) -> &Emulator {
+                &self.emulator
+            }
+        }
+    };
+}
+
+provider_mock!(
+    /// Huawei Cloud SWR emulator for tests, on a wiremock server.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// use wiremock::{Mock, ResponseTemplate, matchers::{method, path}};
+    ///
+    /// // Arrange: the emulator, plus one answer of our own that overrides it.
+    /// let swr = regmock::SwrMock::start().await;
+    /// Mock::given(method("GET"))
+    ///     .and(path("/v2/manage/namespaces/group/repos/busybox/tags/latest"))
+    ///     .respond_with(ResponseTemplate::new(500))
+    ///     .mount(swr.server())
+    ///     .await;
+    ///
+    /// // Act
+    /// let client = reqwest::Client::new();
+    /// let get = |tag: &str| {
+    ///     client
+    ///         .get(format!("{}/v2/manage/namespaces/group/repos/busybox/tags/{tag}", swr.uri()))
+    ///         .header("X-Auth-Token", "any-token")
+    ///         .send()
+    /// };
+    /// let overridden = get("latest").await.unwrap();
+    /// let emulated = get("log").await.unwrap();
+    ///
+    /// // Assert
+    /// assert_eq!(overridden.status(), 500);
+    /// assert_eq!(emulated.status(), 200);
+    /// # }
+    /// ```
+    SwrMock,
+    ProviderId::Swr
+);
+
+provider_mock!(
+    /// NAVER Cloud NCR emulator for tests, on a wiremock server.
+    NcrMock,
+    ProviderId::Ncr
+);
