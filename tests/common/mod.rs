@@ -2,6 +2,8 @@
 //! proptest configuration. Include it with `#[path = "../common/mod.rs"] mod common;`.
 #![allow(dead_code, unreachable_pub)]
 
+pub mod ncr_signer;
+
 use regmock::http::{Request, Response};
 use regmock::transport::{Clock, Credentials, Options};
 use regmock::{Emulator, model::Dataset};
