@@ -76,10 +76,8 @@ impl Dataset {
     /// Parses dataset text without preparing it. JSON is tried first; YAML (a superset) is the fallback.
     pub fn parse(name: &str, text: &str) -> Result<Dataset, DatasetError> {
         let is_yaml = name.ends_with(".yaml") || name.ends_with(".yml");
-        if !is_yaml {
-            if let Ok(d) = serde_json::from_str(text) {
-                return Ok(d);
-            }
+        if !is_yaml && let Ok(d) = serde_json::from_str(text) {
+            return Ok(d);
         }
         serde_yaml::from_str(text).map_err(|e| DatasetError::Parse {
             name: name.to_string(),

@@ -193,6 +193,48 @@ impl Tag {
     pub fn tag_type(&self) -> u8 {
         u8::from(self.platforms.len() > 1)
     }
+
+    /// The manifest text: the stored one, or one rendered from the tag's fields (a Docker v2 manifest for one
+    /// platform, a manifest list for several) so generated tags need not store kilobytes of JSON each.
+    pub fn manifest_text(&self) -> String {
+        if let Some(m) = &self.manifest {
+            return m.clone();
+        }
+        let value = if self.platforms.len() > 1 {
+            serde_json::json!({
+                "schemaVersion": 2,
+                "mediaType": "application/vnd.docker.distribution.manifest.list.v2+json",
+                "manifests": self.platforms.iter().map(|p| {
+                    let mut platform = serde_json::json!({"architecture": p.architecture, "os": p.os});
+                    if let Some(v) = &p.variant {
+                        platform["variant"] = v.clone().into();
+                    }
+                    serde_json::json!({
+                        "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
+                        "size": p.size,
+                        "digest": p.digest,
+                        "platform": platform,
+                    })
+                }).collect::<Vec<_>>(),
+            })
+        } else {
+            serde_json::json!({
+                "schemaVersion": 2,
+                "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
+                "config": {
+                    "mediaType": "application/vnd.docker.container.image.v1+json",
+                    "size": 1862,
+                    "digest": self.config_digest,
+                },
+                "layers": [{
+                    "mediaType": "application/vnd.docker.image.rootfs.diff.tar.gzip",
+                    "size": self.size,
+                    "digest": self.digest,
+                }],
+            })
+        };
+        value.to_string()
+    }
 }
 
 /// One platform image inside a tag.

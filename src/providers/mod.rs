@@ -8,7 +8,7 @@ pub mod swr;
 
 use crate::http::{Request, Response};
 use crate::model::{Dataset, ProviderId};
-use crate::transport::{Credentials, Options};
+use crate::transport::{Credentials, Options, fault::Fault};
 use chrono::{DateTime, Utc};
 
 /// One vendor API.
@@ -36,6 +36,8 @@ pub struct Ctx<'a> {
     pub options: &'a Options,
     /// Id of this request, echoed in the vendor's request-id header.
     pub request_id: &'a str,
+    /// A fault the request asked for (`X-Regmock-Fault`), answered after routing and authentication.
+    pub fault: Option<Fault>,
 }
 
 /// Every provider regmock emulates, in routing order.

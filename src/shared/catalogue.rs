@@ -13,6 +13,13 @@ pub struct ErrorEntry {
     pub message: String,
     /// Where the code and text come from (vendor page or SDK note).
     pub source: String,
+    /// Which layer answers: `gateway` (the vendor's API gateway, its own body shape) or `service` (the registry).
+    #[serde(default = "service")]
+    pub layer: String,
+}
+
+fn service() -> String {
+    "service".to_string()
 }
 
 /// A provider's error catalogue, keyed by the vendor's own code spelling.

@@ -3,6 +3,7 @@
 //! [`Emulator::dispatch`] is the only way into the providers; [`server`] (axum) and [`in_test`] (wiremock) are thin
 //! adapters that turn their native requests into [`Request`] and back.
 
+pub mod fault;
 pub mod in_test;
 pub mod server;
 
@@ -201,12 +202,26 @@ impl Emulator {
             Clock::System => Utc::now(),
             Clock::Fixed(t) => t,
         };
+        let fault = match req
+            .header_value(fault::FAULT_HEADER)
+            .map(fault::Fault::parse)
+        {
+            None => None,
+            Some(Ok(f)) => Some(f),
+            Some(Err(message)) => {
+                return Response::json(
+                    400,
+                    &serde_json::json!({"message": format!("regmock: {message}")}),
+                );
+            }
+        };
         let ctx = Ctx {
             dataset: &self.inner.dataset,
             now,
             credentials: &self.inner.credentials,
             options: &self.inner.options,
             request_id: &request_id,
+            fault,
         };
         match self.inner.providers.iter().find(|p| p.claims(req)) {
             Some(p) => p.handle(&ctx, req),

@@ -1,26 +1,241 @@
-//! Huawei Cloud SWR.
+//! Huawei Cloud SWR (SoftWare Repository for Container), API v2 "manage" operations:
+//! - `GET /v2/manage/repos` — "Querying the Image Repository List" (SDK `list_repos_details`);
+//! - `GET /v2/manage/namespaces/{namespace}/repos/{repository}/tags` — "Querying the List of Image Repository Tags"
+//!   (SDK `list_repository_tags`);
+//! - `GET /v2/manage/namespaces/{namespace}/repos/{repository}/tags/{tag}` — "查询指定tag的镜像的详情" (SDK
+//!   `show_repo_tag`).
+//!
+//! Sources: the three vendor pages in `vendor-docs/` and the SDK facts in `notes/swr.md`.
+//!
+//! Undocumented choices (indexed in the README):
+//! - default order is `updated_at` descending; ties are broken by namespace then name ascending (repositories) or by
+//!   tag name ascending (tags), so pages never overlap or skip;
+//! - the `tag` filter of the tag list is a case-insensitive substring match, like the repository name filters the docs
+//!   call "fuzzy"; `category` is an exact match and an unknown category simply matches nothing;
+//! - `Content-Range: {offset}-{count}/{total}` is sent when `limit` or `offset` was given, individually or in `filter`;
+//! - unknown namespace, repository or tag → 404 `SVCSTG.SWR.4040010`; unknown path or method → gateway 404 `APIGW.0101`.
+
+pub mod auth;
+pub mod errors;
+pub mod params;
+pub mod routes;
+pub mod wire;
 
 use crate::http::{Request, Response};
-use crate::model::ProviderId;
+use crate::model::{Namespace, ProviderId, Registry, Repository};
 use crate::providers::{Ctx, Provider};
+use crate::shared::{fuzzy, page};
+use crate::transport::fault::Fault;
+use errors::{ApiError, SwrCode};
+use params::{ListKind, ListParams, OrderColumn};
+use routes::Route;
+use std::cmp::Ordering;
 
 /// The SWR provider.
 #[derive(Debug)]
 pub struct Swr;
 
+/// Path prefix of every SWR operation regmock serves.
+pub const PATH_PREFIX: &str = "/v2/manage/";
+
 impl Provider for Swr {
     fn id(&self) -> ProviderId {
         ProviderId::Swr
     }
+
     fn claims(&self, req: &Request) -> bool {
-        req.path.starts_with("/v2/manage/")
+        req.path.starts_with(PATH_PREFIX) || req.path == "/v2/manage"
     }
-    fn handle(&self, _ctx: &Ctx<'_>, _req: &Request) -> Response {
-        Response::json(200, &serde_json::json!([]))
+
+    fn handle(&self, ctx: &Ctx<'_>, req: &Request) -> Response {
+        let result = routes::route(&req.method, &req.path)
+            .ok_or_else(|| ApiError::new(SwrCode::ApiNotFound, ""))
+            .and_then(|route| {
+                auth::check(ctx, req)?;
+                answer(ctx, req, &route)
+            });
+        let resp = result.unwrap_or_else(|e| e.render(ctx.options.swr_error_style, ctx.request_id));
+        if resp.header_value("X-Request-Id").is_some() {
+            resp
+        } else {
+            resp.with_header("X-Request-Id", ctx.request_id)
+        }
     }
+
     fn sample_curl(&self, base: &str) -> String {
         format!(
             "curl -H 'X-Auth-Token: any' '{base}/v2/manage/repos?filter=namespace::group|name::busybox'"
         )
     }
+}
+
+fn answer(ctx: &Ctx<'_>, req: &Request, route: &Route) -> Result<Response, ApiError> {
+    if ctx.fault == Some(Fault::InternalError) {
+        let code = match route {
+            Route::ShowRepoTag { .. } => SwrCode::ImageInfoFailed,
+            _ => SwrCode::ImageListFailed,
+        };
+        return Err(ApiError::new(code, "injected fault"));
+    }
+    let registry = ctx.dataset.registries_of(ProviderId::Swr).next();
+    match route {
+        Route::ListReposDetails => {
+            let params = params::parse(ListKind::Repos, req.query.as_deref())?;
+            Ok(list_repos_details(registry, &params))
+        }
+        Route::ListRepositoryTags {
+            namespace,
+            repository,
+        } => {
+            let params = params::parse(ListKind::Tags, req.query.as_deref())?;
+            let (reg, repo) = find_repository(registry, namespace, repository)?;
+            Ok(list_repository_tags(reg, namespace, repo, &params))
+        }
+        Route::ShowRepoTag {
+            namespace,
+            repository,
+            tag,
+        } => {
+            let (reg, repo) = find_repository(registry, namespace, repository)?;
+            let index = repo
+                .tags
+                .binary_search_by(|t| t.name.as_str().cmp(tag))
+                .map_err(|_| {
+                    ApiError::new(
+                        SwrCode::ImageNotFound,
+                        format!("tag {tag} of repository {namespace}/{repository} does not exist"),
+                    )
+                })?;
+            let body = wire::ShowRepoTagResponse::new(reg, namespace, repo, &repo.tags[index]);
+            Ok(Response::json(200, &body))
+        }
+    }
+}
+
+fn find_repository<'a>(
+    registry: Option<&'a Registry>,
+    namespace: &str,
+    repository: &str,
+) -> Result<(&'a Registry, &'a Repository), ApiError> {
+    let not_found = || {
+        ApiError::new(
+            SwrCode::ImageNotFound,
+            format!("repository {namespace}/{repository} does not exist"),
+        )
+    };
+    let reg = registry.ok_or_else(not_found)?;
+    let ns = reg
+        .namespaces
+        .iter()
+        .find(|n| n.name == namespace)
+        .ok_or_else(not_found)?;
+    let repo = ns
+        .repositories
+        .binary_search_by(|r| r.name.as_str().cmp(repository))
+        .map(|i| &ns.repositories[i])
+        .map_err(|_| not_found())?;
+    Ok((reg, repo))
+}
+
+fn content_range(params: &ListParams, count: usize, total: usize) -> Option<String> {
+    params
+        .paged
+        .then(|| format!("{}-{}/{}", params.offset, count, total))
+}
+
+fn with_range(resp: Response, range: Option<String>) -> Response {
+    match range {
+        Some(r) => resp.with_header("Content-Range", r),
+        None => resp,
+    }
+}
+
+fn list_repos_details(registry: Option<&Registry>, params: &ListParams) -> Response {
+    let mut matches: Vec<(&Namespace, &Repository)> = registry
+        .into_iter()
+        .flat_map(|reg| reg.namespaces.iter())
+        .filter(|ns| {
+            params
+                .namespace
+                .as_deref()
+                .is_none_or(|n| fuzzy::matches(&ns.name, n))
+        })
+        .flat_map(|ns| ns.repositories.iter().map(move |r| (ns, r)))
+        .filter(|(_, r)| {
+            params
+                .name
+                .as_deref()
+                .is_none_or(|n| fuzzy::matches(&r.name, n))
+        })
+        .filter(|(_, r)| params.category.as_deref().is_none_or(|c| r.category == c))
+        .collect();
+    matches.sort_by(|a, b| compare_repos(params, a, b));
+    let total = matches.len();
+    let window = page::window(params.offset, params.limit, total);
+    let items: Vec<wire::ShowReposResp> = match registry {
+        Some(reg) => matches[window]
+            .iter()
+            .map(|(ns, r)| wire::ShowReposResp::new(reg, &ns.name, r, total as u64))
+            .collect(),
+        None => Vec::new(),
+    };
+    let range = content_range(params, items.len(), total);
+    with_range(Response::json(200, &items), range)
+}
+
+fn compare_repos(
+    params: &ListParams,
+    a: &(&Namespace, &Repository),
+    b: &(&Namespace, &Repository),
+) -> Ordering {
+    let primary = match params.order.column {
+        OrderColumn::Updated => a.1.updated_at.cmp(&b.1.updated_at),
+        OrderColumn::Name => a.1.name.cmp(&b.1.name),
+        OrderColumn::TagCount => a.1.tags.len().cmp(&b.1.tags.len()),
+    };
+    let primary = if params.order.descending {
+        primary.reverse()
+    } else {
+        primary
+    };
+    primary
+        .then_with(|| a.0.name.cmp(&b.0.name))
+        .then_with(|| a.1.name.cmp(&b.1.name))
+}
+
+fn list_repository_tags(
+    reg: &Registry,
+    namespace: &str,
+    repo: &Repository,
+    params: &ListParams,
+) -> Response {
+    let n = repo.tags.len() as u32;
+    // Orders come precomputed from the dataset (name order is the storage order), so no request sorts a large
+    // repository and an unfiltered page allocates only its own items.
+    let ordered = || -> Box<dyn Iterator<Item = u32> + '_> {
+        match (params.order.column, params.order.descending) {
+            (OrderColumn::Name, false) => Box::new(0..n),
+            (OrderColumn::Name, true) => Box::new((0..n).rev()),
+            (_, descending) => Box::new(repo.tags_by_updated(descending).iter().copied()),
+        }
+    };
+    let wanted = |i: &u32| {
+        params
+            .tag
+            .as_deref()
+            .is_none_or(|t| fuzzy::matches(&repo.tags[*i as usize].name, t))
+    };
+    let total = match params.tag {
+        None => repo.tags.len(),
+        Some(_) => ordered().filter(wanted).count(),
+    };
+    let window = page::window(params.offset, params.limit, total);
+    let items: Vec<wire::ShowReposTagResp> = ordered()
+        .filter(wanted)
+        .skip(window.start)
+        .take(window.len())
+        .map(|i| wire::ShowReposTagResp::new(reg, namespace, repo, &repo.tags[i as usize]))
+        .collect();
+    let range = content_range(params, items.len(), total);
+    with_range(Response::json(200, &items), range)
 }

@@ -1,0 +1,208 @@
+//! SWR query parameters: individual parameters and the `filter=key::value|key::value` grammar.
+//!
+//! Rules (README, "Behaviour where the vendor docs are silent"):
+//! - a non-empty `filter` replaces every individual parameter of the operation (the SDK docstrings say `filter` wins);
+//! - segments are split on `|`; empty segments (a trailing `|`) are skipped; a segment without `::` is a 400;
+//! - unknown keys are ignored; an empty value (`name::`) counts as not given; a repeated key keeps its last value;
+//! - `limit` must be an integer 1..=1000 and `offset` an integer >= 0, else 400; for repositories the offset must be
+//!   0 or a multiple of the limit, as the repository page documents;
+//! - `order_column` accepts `updated_at`, `updated_time` (same column), `name`, and for repositories `tag_count`;
+//!   `order_type` accepts `asc`/`desc` (any case); either one alone defaults the other to `updated_at` / `desc`.
+
+use super::errors::{ApiError, SwrCode};
+use crate::shared::query;
+
+/// Default page size (both list pages: "100 records will be returned by default").
+pub const DEFAULT_LIMIT: u64 = 100;
+/// Largest page size (SDK docstrings: "maximum 1000").
+pub const MAX_LIMIT: u64 = 1000;
+
+/// Which list operation is being parsed; they accept different keys.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ListKind {
+    /// `list_repos_details`.
+    Repos,
+    /// `list_repository_tags`.
+    Tags,
+}
+
+impl ListKind {
+    fn keys(self) -> &'static [&'static str] {
+        match self {
+            ListKind::Repos => &[
+                "namespace",
+                "name",
+                "category",
+                "limit",
+                "offset",
+                "order_column",
+                "order_type",
+            ],
+            ListKind::Tags => &["limit", "offset", "order_column", "order_type", "tag"],
+        }
+    }
+}
+
+/// A sort column.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum OrderColumn {
+    /// Update time (`updated_at` or `updated_time`).
+    Updated,
+    /// Name.
+    Name,
+    /// Number of tags (repositories only).
+    TagCount,
+}
+
+/// A sort order; ties are always broken by name ascending so pages never overlap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Order {
+    /// Column.
+    pub column: OrderColumn,
+    /// Descending or not.
+    pub descending: bool,
+}
+
+/// Default order when none is asked for: most recently updated first.
+pub const DEFAULT_ORDER: Order = Order {
+    column: OrderColumn::Updated,
+    descending: true,
+};
+
+/// Parsed list parameters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ListParams {
+    /// Namespace substring (repositories).
+    pub namespace: Option<String>,
+    /// Repository-name substring (repositories).
+    pub name: Option<String>,
+    /// Exact category (repositories).
+    pub category: Option<String>,
+    /// Tag-name substring (tags).
+    pub tag: Option<String>,
+    /// Page size.
+    pub limit: u64,
+    /// Start index.
+    pub offset: u64,
+    /// Whether `limit` or `offset` was given, which makes SWR send `Content-Range`.
+    pub paged: bool,
+    /// Sort order.
+    pub order: Order,
+}
+
+/// Parses the raw query of a list request.
+///
+/// ```
+/// use regmock::providers::swr::params::{parse, ListKind};
+/// let p = parse(ListKind::Repos, Some("filter=namespace::group|name::busy|limit::10|offset::0|")).unwrap();
+/// assert_eq!((p.namespace.as_deref(), p.name.as_deref(), p.limit, p.paged), (Some("group"), Some("busy"), 10, true));
+/// assert!(parse(ListKind::Repos, Some("filter=limit::abc")).is_err());
+/// ```
+pub fn parse(kind: ListKind, raw_query: Option<&str>) -> Result<ListParams, ApiError> {
+    let pairs = query::parse(raw_query);
+    let filter = query::last(&pairs, "filter").filter(|f| !f.is_empty());
+    let given: Vec<(String, String)> = match filter {
+        Some(f) => parse_filter(f)?,
+        None => pairs,
+    };
+    let get = |key: &str| -> Option<&str> {
+        kind.keys()
+            .contains(&key)
+            .then(|| query::last(&given, key))
+            .flatten()
+            .filter(|v| !v.is_empty())
+    };
+    let limit = get("limit").map(parse_limit).transpose()?;
+    let offset = get("offset")
+        .map(|v| parse_number("offset", v))
+        .transpose()?;
+    let paged = limit.is_some() || offset.is_some();
+    let limit = limit.unwrap_or(DEFAULT_LIMIT);
+    let offset = offset.unwrap_or(0);
+    if kind == ListKind::Repos && offset % limit != 0 {
+        return Err(ApiError::new(
+            SwrCode::InvalidParameter,
+            format!("offset {offset} must be 0 or a multiple of limit {limit}"),
+        ));
+    }
+    let order = parse_order(kind, get("order_column"), get("order_type"))?;
+    Ok(ListParams {
+        namespace: get("namespace").map(str::to_string),
+        name: get("name").map(str::to_string),
+        category: get("category").map(str::to_string),
+        tag: get("tag").map(str::to_string),
+        limit,
+        offset,
+        paged,
+        order,
+    })
+}
+
+fn parse_filter(filter: &str) -> Result<Vec<(String, String)>, ApiError> {
+    filter
+        .split('|')
+        .filter(|seg| !seg.is_empty())
+        .map(|seg| {
+            seg.split_once("::")
+                .map(|(k, v)| (k.trim().to_string(), v.to_string()))
+                .ok_or_else(|| {
+                    ApiError::new(
+                        SwrCode::InvalidParameter,
+                        format!("filter segment {seg:?} is not key::value"),
+                    )
+                })
+        })
+        .collect()
+}
+
+fn parse_number(name: &str, value: &str) -> Result<u64, ApiError> {
+    value.trim().parse::<u64>().map_err(|_| {
+        ApiError::new(
+            SwrCode::InvalidParameter,
+            format!("{name} must be a non-negative integer, got {value:?}"),
+        )
+    })
+}
+
+fn parse_limit(value: &str) -> Result<u64, ApiError> {
+    let limit = parse_number("limit", value)?;
+    if !(1..=MAX_LIMIT).contains(&limit) {
+        return Err(ApiError::new(
+            SwrCode::InvalidParameter,
+            format!("limit must be between 1 and {MAX_LIMIT}, got {limit}"),
+        ));
+    }
+    Ok(limit)
+}
+
+fn parse_order(
+    kind: ListKind,
+    column: Option<&str>,
+    order_type: Option<&str>,
+) -> Result<Order, ApiError> {
+    if column.is_none() && order_type.is_none() {
+        return Ok(DEFAULT_ORDER);
+    }
+    let column = match column.unwrap_or("updated_at") {
+        "updated_at" | "updated_time" => OrderColumn::Updated,
+        "name" => OrderColumn::Name,
+        "tag_count" if kind == ListKind::Repos => OrderColumn::TagCount,
+        other => {
+            return Err(ApiError::new(
+                SwrCode::InvalidParameter,
+                format!("order_column {other:?} is not supported"),
+            ));
+        }
+    };
+    let descending = match order_type.map(str::to_ascii_lowercase).as_deref() {
+        None | Some("desc") => true,
+        Some("asc") => false,
+        Some(other) => {
+            return Err(ApiError::new(
+                SwrCode::InvalidParameter,
+                format!("order_type {other:?} must be asc or desc"),
+            ));
+        }
+    };
+    Ok(Order { column, descending })
+}

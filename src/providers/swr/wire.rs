@@ -1,0 +1,151 @@
+//! SWR wire types in the vendor's spelling (`Tag` with a capital T in list items, `tag` in show-tag).
+
+use crate::model::{Registry, Repository, Tag};
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+/// Repository time format: microseconds, as in the list-repositories example (`2021-06-10T03:24:44.784402Z`).
+fn repo_time(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+}
+
+/// Tag time format: whole seconds, as in the tag examples (`2018-07-06T06:18:55Z`).
+fn tag_time(t: DateTime<Utc>) -> String {
+    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+/// One item of `GET /v2/manage/repos` (SDK model `ShowReposResp`).
+#[derive(Debug, Serialize)]
+pub struct ShowReposResp {
+    name: String,
+    category: String,
+    description: String,
+    size: u64,
+    is_public: bool,
+    num_images: u64,
+    num_download: u64,
+    created_at: String,
+    updated_at: String,
+    logo: String,
+    url: String,
+    path: String,
+    internal_path: String,
+    domain_name: String,
+    namespace: String,
+    tags: Vec<String>,
+    status: bool,
+    total_range: u64,
+}
+
+impl ShowReposResp {
+    /// Projects a repository; `total_range` is the number of matches of the whole query.
+    pub fn new(reg: &Registry, namespace: &str, repo: &Repository, total_range: u64) -> Self {
+        ShowReposResp {
+            name: repo.name.clone(),
+            category: repo.category.clone(),
+            description: repo.description.clone(),
+            size: repo.size(),
+            is_public: repo.is_public,
+            num_images: repo.tags.len() as u64,
+            num_download: repo.num_download,
+            created_at: repo_time(repo.created_at),
+            updated_at: repo_time(repo.updated_at),
+            // Reserved fields: the documented example shows them empty.
+            logo: String::new(),
+            url: String::new(),
+            path: format!("{}/{}/{}", reg.address, namespace, repo.name),
+            internal_path: format!("{}/{}/{}", reg.internal_address, namespace, repo.name),
+            domain_name: reg.domain_name.clone(),
+            namespace: namespace.to_string(),
+            tags: repo.tags.iter().map(|t| t.name.clone()).collect(),
+            status: false,
+            total_range,
+        }
+    }
+}
+
+/// Fields shared by a list-tags item and the show-tag body.
+#[derive(Debug, Serialize)]
+struct TagFields {
+    id: u64,
+    repo_id: u64,
+    image_id: String,
+    manifest: String,
+    digest: String,
+    schema: u8,
+    path: String,
+    internal_path: String,
+    size: u64,
+    is_trusted: bool,
+    created: String,
+    updated: String,
+    domain_id: String,
+    tag_type: u8,
+}
+
+impl TagFields {
+    fn new(reg: &Registry, namespace: &str, repo: &Repository, tag: &Tag) -> Self {
+        let image_id = tag
+            .config_digest
+            .strip_prefix("sha256:")
+            .unwrap_or(&tag.config_digest);
+        TagFields {
+            id: tag.id,
+            repo_id: repo.id,
+            image_id: image_id.to_string(),
+            manifest: tag.manifest_text(),
+            digest: tag.digest.clone(),
+            schema: tag.schema,
+            path: format!("{}/{}/{}:{}", reg.address, namespace, repo.name, tag.name),
+            internal_path: format!(
+                "{}/{}/{}:{}",
+                reg.internal_address, namespace, repo.name, tag.name
+            ),
+            size: tag.size,
+            is_trusted: tag.is_trusted,
+            created: tag_time(tag.created),
+            updated: tag_time(tag.updated),
+            domain_id: reg.domain_id.clone(),
+            tag_type: tag.tag_type(),
+        }
+    }
+}
+
+/// One item of the list-tags answer (SDK model `ShowReposTagResp`).
+#[derive(Debug, Serialize)]
+pub struct ShowReposTagResp {
+    #[serde(rename = "Tag")]
+    tag: String,
+    #[serde(flatten)]
+    fields: TagFields,
+    deleted: Option<String>,
+}
+
+impl ShowReposTagResp {
+    /// Projects a tag as a list item.
+    pub fn new(reg: &Registry, namespace: &str, repo: &Repository, tag: &Tag) -> Self {
+        ShowReposTagResp {
+            tag: tag.name.clone(),
+            fields: TagFields::new(reg, namespace, repo, tag),
+            deleted: tag.deleted.map(tag_time),
+        }
+    }
+}
+
+/// The show-tag body (SDK `ShowRepoTagResponse`).
+#[derive(Debug, Serialize)]
+pub struct ShowRepoTagResponse {
+    tag: String,
+    #[serde(flatten)]
+    fields: TagFields,
+}
+
+impl ShowRepoTagResponse {
+    /// Projects a tag for show-tag.
+    pub fn new(reg: &Registry, namespace: &str, repo: &Repository, tag: &Tag) -> Self {
+        ShowRepoTagResponse {
+            tag: tag.name.clone(),
+            fields: TagFields::new(reg, namespace, repo, tag),
+        }
+    }
+}
