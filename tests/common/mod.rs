@@ -3,6 +3,7 @@
 #![allow(dead_code, unreachable_pub)]
 
 pub mod ncr_signer;
+pub mod swr_signer;
 
 use regmock::http::{Request, Response};
 use regmock::transport::{Clock, Credentials, Options};
@@ -52,8 +53,10 @@ fn validator(rel: &str) -> Arc<jsonschema::Validator> {
     map.entry(rel.to_string())
         .or_insert_with(|| {
             let path = root().join("schemas").join(rel);
-            let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
-            let schema: Value = serde_json::from_str(&text).unwrap_or_else(|e| panic!("parsing {}: {e}", path.display()));
+            let text = std::fs::read_to_string(&path)
+                .unwrap_or_else(|e| panic!("reading {}: {e}", path.display()));
+            let schema: Value = serde_json::from_str(&text)
+                .unwrap_or_else(|e| panic!("parsing {}: {e}", path.display()));
             let v = jsonschema::draft202012::options()
                 .should_validate_formats(true)
                 .build(&schema)
@@ -84,9 +87,10 @@ pub fn matches_schema(rel: &str, instance: &Value) -> bool {
 
 /// Sends `req` through the axum transport (a real loopback socket) and converts the answer back.
 pub async fn via_server(emulator: &Emulator, req: &Request) -> Response {
-    let server = regmock::transport::server::spawn(emulator.clone(), "127.0.0.1:0".parse().expect("addr"))
-        .await
-        .expect("bind loopback");
+    let server =
+        regmock::transport::server::spawn(emulator.clone(), "127.0.0.1:0".parse().expect("addr"))
+            .await
+            .expect("bind loopback");
     let resp = send(&server.uri(), req).await;
     server.stop().await.expect("server stops");
     resp
@@ -100,7 +104,11 @@ pub async fn send(base: &str, req: &Request) -> Response {
     for (n, v) in &req.headers {
         builder = builder.header(n, v);
     }
-    let r = builder.body(req.body.clone()).send().await.expect("request sent");
+    let r = builder
+        .body(req.body.clone())
+        .send()
+        .await
+        .expect("request sent");
     let status = r.status().as_u16();
     let headers = r
         .headers()
@@ -108,11 +116,18 @@ pub async fn send(base: &str, req: &Request) -> Response {
         .map(|(n, v)| (n.to_string(), v.to_str().unwrap_or_default().to_string()))
         .collect();
     let body = r.bytes().await.expect("body").to_vec();
-    Response { status, headers, body }
+    Response {
+        status,
+        headers,
+        body,
+    }
 }
 
 /// The proptest configuration every property test uses: enough cases to find edge cases, few enough for 2 cores.
-pub fn proptest_config(cases: u32, regressions_file: &'static str) -> proptest::test_runner::Config {
+pub fn proptest_config(
+    cases: u32,
+    regressions_file: &'static str,
+) -> proptest::test_runner::Config {
     proptest::test_runner::Config {
         cases,
         failure_persistence: Some(Box::new(
@@ -120,4 +135,53 @@ pub fn proptest_config(cases: u32, regressions_file: &'static str) -> proptest::
         )),
         ..proptest::test_runner::Config::default()
     }
+}
+
+/// Sends `req` through every transport — `Emulator::dispatch`, the axum server and the wiremock mock — asserts they
+/// agree (status, `Content-Range`, body with request ids blanked) and returns the direct answer. This is moto's "run the
+/// suite in server mode too", for every scenario that uses it.
+pub async fn answer_everywhere(emulator: &Emulator, req: &Request) -> Response {
+    let direct = emulator.dispatch(req);
+    let server = via_server(emulator, req).await;
+    let mock_server = wiremock::MockServer::start().await;
+    wiremock::Mock::given(wiremock::matchers::any())
+        .respond_with(regmock::transport::in_test::EmulatorResponder(
+            emulator.clone(),
+        ))
+        .mount(&mock_server)
+        .await;
+    let mocked = send(&mock_server.uri(), req).await;
+    for (name, other) in [("axum", &server), ("wiremock", &mocked)] {
+        assert_eq!(
+            direct.status,
+            other.status,
+            "{name} status differs for {}",
+            req.target()
+        );
+        assert_eq!(
+            direct.header_value("content-range"),
+            other.header_value("content-range"),
+            "{name} Content-Range differs"
+        );
+        assert_eq!(
+            blank_ids(&direct),
+            blank_ids(other),
+            "{name} body differs for {}",
+            req.target()
+        );
+    }
+    direct
+}
+
+fn blank_ids(resp: &Response) -> String {
+    let text = String::from_utf8_lossy(&resp.body).into_owned();
+    match resp.header_value("x-request-id") {
+        Some(id) if !id.is_empty() => text.replace(id, "<request-id>"),
+        _ => text,
+    }
+}
+
+/// A GET for SWR with an accepted `X-Auth-Token`.
+pub fn swr_get(target: &str) -> Request {
+    Request::get(target).header("X-Auth-Token", "test-token")
 }

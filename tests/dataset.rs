@@ -1,0 +1,138 @@
+//! The embedded default dataset and user datasets (`--dataset`, `--synthetic-tags`).
+#![allow(clippy::unwrap_used, missing_docs)]
+
+#[path = "common/mod.rs"]
+mod common;
+
+use regmock::model::{Dataset, ProviderId};
+
+#[test]
+fn embedded_dataset_holds_the_documented_swr_examples() {
+    let data = common::embedded();
+    let swr = data.registries_of(ProviderId::Swr).next().unwrap();
+    let group = swr.namespaces.iter().find(|n| n.name == "group").unwrap();
+    let busybox = group
+        .repositories
+        .iter()
+        .find(|r| r.name == "busybox")
+        .unwrap();
+    assert_eq!(busybox.category, "linux");
+    assert_eq!(busybox.size(), 200_977_474);
+    let names: Vec<&str> = busybox.tags.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(names, ["latest", "log"]);
+    let latest = &busybox.tags[0];
+    assert_eq!(
+        latest.digest,
+        "sha256:57b605845a6367c34bfb6ea6477f16852f59aa1861a2b51d10ab77ae0a1dc9c3"
+    );
+    assert_eq!(latest.size, 1_304_902);
+}
+
+#[test]
+fn embedded_dataset_has_a_synthetic_part_to_page_through() {
+    let data = common::embedded();
+    let swr = data.registries_of(ProviderId::Swr).next().unwrap();
+    assert!(swr.namespaces.len() >= 3);
+    let repos: Vec<_> = swr
+        .namespaces
+        .iter()
+        .flat_map(|n| n.repositories.iter())
+        .collect();
+    assert!(repos.len() >= 250);
+    for sep in ['/', '.', '_', '-'] {
+        assert!(
+            repos.iter().any(|r| r.name.contains(sep)),
+            "a repository name with {sep:?}"
+        );
+    }
+    let categories: std::collections::BTreeSet<&str> =
+        repos.iter().map(|r| r.category.as_str()).collect();
+    for c in [
+        "app_server",
+        "linux",
+        "framework_app",
+        "database",
+        "lang",
+        "arm",
+        "other",
+    ] {
+        assert!(categories.contains(c), "category {c}");
+    }
+    let bulk = swr
+        .namespaces
+        .iter()
+        .find(|n| n.name == "group")
+        .unwrap()
+        .repositories
+        .iter()
+        .find(|r| r.name == "bulk-app")
+        .unwrap();
+    assert_eq!(bulk.tags.len(), 1500);
+}
+
+#[test]
+fn embedded_dataset_is_deterministic() {
+    let a = serde_json::to_string(&Dataset::embedded().unwrap()).unwrap();
+    let b = serde_json::to_string(&Dataset::embedded().unwrap()).unwrap();
+    assert_eq!(a, b);
+}
+
+#[test]
+fn yaml_dataset_replaces_the_embedded_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("data.yaml");
+    std::fs::write(
+        &path,
+        r#"
+registries:
+  - provider: swr
+    name: mine
+    region: ap-southeast-1
+    address: swr.example.test
+    namespaces:
+      - name: team
+        repositories:
+          - name: app
+            created_at: 2024-05-01T00:00:00Z
+            updated_at: 2024-05-02T00:00:00Z
+            tags:
+              - {name: "1.0", digest: "sha256:aa", size: 10, created: 2024-05-01T00:00:00Z, updated: 2024-05-01T00:00:00Z}
+"#,
+    )
+    .unwrap();
+    let data = Dataset::from_path(&path).unwrap();
+    let emu = common::emulator_with(data, Default::default());
+    let resp = emu.dispatch(&common::swr_get("/v2/manage/repos"));
+    let body = resp.body_json();
+    assert_eq!(body.as_array().unwrap().len(), 1);
+    assert_eq!(body[0]["path"], "swr.example.test/team/app");
+}
+
+#[test]
+fn invalid_datasets_are_refused_with_a_reason() {
+    let dup = r#"{"registries":[{"provider":"swr","name":"a","region":"r","namespaces":[{"name":"n"},{"name":"n"}]}]}"#;
+    let err = Dataset::parse("dup.json", dup)
+        .unwrap()
+        .prepare()
+        .unwrap_err();
+    assert!(err.to_string().contains("appears twice"), "{err}");
+    let err = Dataset::parse("bad.json", "{not json").unwrap_err();
+    assert!(err.to_string().contains("bad.json"), "{err}");
+    let unknown = r#"{"synthetic":[{"kind":"tags","registry":"nope","namespace":"a","repository":"b","count":1,"seed":1}]}"#;
+    let err = Dataset::parse("u.json", unknown)
+        .unwrap()
+        .prepare()
+        .unwrap_err();
+    assert!(err.to_string().contains("unknown registry"), "{err}");
+}
+
+#[test]
+fn synthetic_tags_are_added_and_paged() {
+    let data = common::embedded().with_synthetic_tags(5000).unwrap();
+    let emu = common::emulator_with(data, Default::default());
+    let resp = emu.dispatch(&common::swr_get(
+        "/v2/manage/namespaces/synthetic/repos/tags/tags?limit=1000&offset=4000",
+    ));
+    assert_eq!(resp.status, 200);
+    assert_eq!(resp.header_value("content-range"), Some("4000-1000/5000"));
+}
