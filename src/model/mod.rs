@@ -125,8 +125,11 @@ impl Repository {
     }
 
     pub(crate) fn build_orders(&mut self) {
-        let tags = Arc::make_mut(&mut self.tags);
-        tags.sort_by(|a, b| a.name.cmp(&b.name));
+        // Generated tag lists arrive sorted and shared between providers: only clone-and-sort when needed.
+        if !self.tags.is_sorted_by(|a, b| a.name <= b.name) {
+            Arc::make_mut(&mut self.tags).sort_by(|a, b| a.name.cmp(&b.name));
+        }
+        let tags = &self.tags;
         let mut asc: Vec<u32> = (0..tags.len() as u32).collect();
         // Tags are name-sorted, so a stable sort on the time alone keeps name order for ties.
         asc.sort_by_key(|&i| tags[i as usize].updated);
