@@ -22,7 +22,17 @@ fn providers_and_model_stay_free_of_io_and_transports() {
     rust_files(&root.join("providers"), &mut files);
     rust_files(&root.join("shared"), &mut files);
     assert!(!files.is_empty());
-    let banned = ["axum", "hyper", "wiremock", "tokio", "reqwest", "std::fs", "std::net", "Utc::now", "SystemTime"];
+    let banned = [
+        "axum",
+        "hyper",
+        "wiremock",
+        "tokio",
+        "reqwest",
+        "std::fs",
+        "std::net",
+        "Utc::now",
+        "SystemTime",
+    ];
     for file in files {
         let text = std::fs::read_to_string(&file).unwrap();
         for word in banned {

@@ -24,22 +24,13 @@ impl Respond for EmulatorResponder {
 /// Converts a wiremock request. wiremock re-serialises the target through `url::Url`, which keeps percent-escapes
 /// as sent; only characters `Url` itself must escape (spaces, quotes) can differ from the raw bytes.
 pub fn from_wiremock(request: &wiremock::Request) -> Request {
-    Request {
-        method: request.method.as_str().to_string(),
-        path: request.url.path().to_string(),
-        query: request.url.query().map(str::to_string),
-        headers: request
-            .headers
-            .iter()
-            .map(|(n, v)| {
-                (
-                    n.as_str().to_string(),
-                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                )
-            })
-            .collect(),
-        body: request.body.clone(),
-    }
+    super::request_from_parts(
+        &request.method,
+        request.url.path(),
+        request.url.query(),
+        &request.headers,
+        request.body.clone(),
+    )
 }
 
 fn to_template(resp: Response) -> ResponseTemplate {

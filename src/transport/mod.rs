@@ -15,6 +15,32 @@ use serde::{Deserialize, Serialize};
 use std::path::Path;
 use std::sync::Arc;
 
+/// Builds regmock's request from the parts both transports have (both speak the `http` crate's types). Header values
+/// that are not UTF-8 are kept lossily rather than rejected, so any input reaches the provider.
+fn request_from_parts(
+    method: &axum::http::Method,
+    path: &str,
+    query: Option<&str>,
+    headers: &axum::http::HeaderMap,
+    body: Vec<u8>,
+) -> Request {
+    Request {
+        method: method.as_str().to_string(),
+        path: path.to_string(),
+        query: query.map(str::to_string),
+        headers: headers
+            .iter()
+            .map(|(n, v)| {
+                (
+                    n.as_str().to_string(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
+            .collect(),
+        body,
+    }
+}
+
 /// The access key every provider accepts unless `--credentials` replaces it.
 pub const DEFAULT_ACCESS_KEY: &str = "regmock-access-key";
 /// The secret key paired with [`DEFAULT_ACCESS_KEY`].

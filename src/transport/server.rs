@@ -4,7 +4,7 @@
 //! No request journal is kept: a long-running `serve` must keep flat memory under load.
 
 use super::Emulator;
-use crate::http::{Request, Response};
+use crate::http::Response;
 use axum::Router;
 use axum::body::{Body, to_bytes};
 use axum::extract::State;
@@ -32,22 +32,13 @@ async fn handle(
             ));
         }
     };
-    let request = Request {
-        method: parts.method.as_str().to_string(),
-        path: parts.uri.path().to_string(),
-        query: parts.uri.query().map(str::to_string),
-        headers: parts
-            .headers
-            .iter()
-            .map(|(n, v)| {
-                (
-                    n.as_str().to_string(),
-                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                )
-            })
-            .collect(),
+    let request = super::request_from_parts(
+        &parts.method,
+        parts.uri.path(),
+        parts.uri.query(),
+        &parts.headers,
         body,
-    };
+    );
     to_axum(emulator.dispatch(&request))
 }
 

@@ -203,7 +203,7 @@ impl Query {
 }
 
 proptest! {
-    #![proptest_config(common::proptest_config(96, REGRESSIONS))]
+    #![proptest_config(common::proptest_config(256, REGRESSIONS))]
 
     #[test]
     fn repository_pages_concatenate_to_the_reference(specs in prop::collection::vec(repo_spec(), 0..30), q in query()) {

@@ -1,0 +1,102 @@
+//! Speed and memory of the emulator core, reported as ratios against a baseline measured in the same run (absolute
+//! times on a shared 2-core machine mean little; ratios survive). Run with `cargo bench --bench dispatch`.
+//!
+//! Baseline: serialising the same 100 list items with serde_json alone — the floor any list answer pays.
+#![allow(clippy::unwrap_used, missing_docs)]
+
+use regmock::http::Request;
+use regmock::model::Dataset;
+use regmock::{Credentials, Emulator, Options};
+use std::hint::black_box;
+use std::time::{Duration, Instant};
+
+fn per_op(iterations: u32, mut f: impl FnMut()) -> Duration {
+    for _ in 0..iterations / 10 + 1 {
+        f(); // warm-up
+    }
+    let start = Instant::now();
+    for _ in 0..iterations {
+        f();
+    }
+    start.elapsed() / iterations
+}
+
+fn rss_bytes() -> u64 {
+    let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
+    let pages: u64 = statm
+        .split_whitespace()
+        .nth(1)
+        .and_then(|p| p.parse().ok())
+        .unwrap_or(0);
+    pages * 4096
+}
+
+fn get(emu: &Emulator, target: &str) -> usize {
+    let resp = emu.dispatch(&Request::get(target).header("X-Auth-Token", "bench"));
+    assert_eq!(resp.status, 200, "{target}");
+    resp.body.len()
+}
+
+fn main() {
+    let rss_before = rss_bytes();
+    let embedded = Dataset::embedded().unwrap();
+    let rss_embedded = rss_bytes();
+    let big = embedded.clone().with_synthetic_tags(1_000_000).unwrap();
+    let rss_big = rss_bytes();
+    let emu = Emulator::with(big, Credentials::default(), Options::default());
+
+    // Baseline: the same 100 items, already built, serialised by serde_json.
+    let page: serde_json::Value = serde_json::from_slice(
+        &emu.dispatch(
+            &Request::get("/v2/manage/namespaces/group/repos/bulk-app/tags?limit=100")
+                .header("X-Auth-Token", "b"),
+        )
+        .body,
+    )
+    .unwrap();
+    let baseline = per_op(2000, || {
+        black_box(serde_json::to_vec(black_box(&page)).unwrap());
+    });
+
+    let cases: &[(&str, &str)] = &[
+        (
+            "show tag",
+            "/v2/manage/namespaces/group/repos/busybox/tags/latest",
+        ),
+        (
+            "list 100 tags of 1,500",
+            "/v2/manage/namespaces/group/repos/bulk-app/tags?limit=100",
+        ),
+        (
+            "list 100 tags at offset 999,900 of 1,000,000",
+            "/v2/manage/namespaces/synthetic/repos/tags/tags?limit=100&offset=999900",
+        ),
+        (
+            "filter 1,000,000 tags by substring",
+            "/v2/manage/namespaces/synthetic/repos/tags/tags?filter=tag::v99.9|limit::100",
+        ),
+        (
+            "list 100 repositories (one lists 1,000,000 tag names)",
+            "/v2/manage/repos?limit=100&offset=0",
+        ),
+    ];
+    println!("baseline (serde_json of 100 tag items): {baseline:?}/op");
+    println!("{:<56} {:>12} {:>10}", "case", "per op", "x baseline");
+    for (name, target) in cases {
+        let iterations = if name.contains("1,000,000") { 20 } else { 500 };
+        let t = per_op(iterations, || {
+            black_box(get(&emu, target));
+        });
+        println!(
+            "{name:<56} {t:>12?} {:>10.2}",
+            t.as_secs_f64() / baseline.as_secs_f64()
+        );
+    }
+    let embedded_mb = (rss_embedded - rss_before) as f64 / 1e6;
+    let per_tag = (rss_big - rss_embedded) as f64 / 1e6;
+    println!(
+        "memory: embedded dataset {embedded_mb:.1} MB; +1,000,000 synthetic tags {per_tag:.0} MB ({:.0} bytes/tag, {:.1}x the embedded dataset)",
+        per_tag,
+        per_tag / embedded_mb.max(0.1)
+    );
+}
