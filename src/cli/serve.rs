@@ -72,13 +72,27 @@ pub(crate) fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         println!("regmock serving on {base}");
         println!("credentials: {cred_source}");
         for p in emulator.providers() {
-            println!("{:?}: {}", p.id(), p.sample_curl(&base));
+            println!("{}: {}", p.id().as_str(), p.sample_curl(&base));
         }
-        tokio::signal::ctrl_c()
-            .await
-            .context("waiting for Ctrl-C")?;
+        shutdown_signal().await?;
         println!("regmock: shutting down");
         running.stop().await.context("stopping the server")?;
         Ok(ExitCode::SUCCESS)
     })
+}
+
+/// Waits for Ctrl-C or (on Unix) SIGTERM, so `kill` from a CI script also shuts down gracefully.
+async fn shutdown_signal() -> anyhow::Result<()> {
+    #[cfg(unix)]
+    {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            .context("installing the SIGTERM handler")?;
+        tokio::select! {
+            r = tokio::signal::ctrl_c() => r.context("waiting for Ctrl-C")?,
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    tokio::signal::ctrl_c().await.context("waiting for Ctrl-C")?;
+    Ok(())
 }

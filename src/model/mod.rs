@@ -25,6 +25,17 @@ pub enum ProviderId {
     Tcr,
 }
 
+impl ProviderId {
+    /// The lower-case id used for folders, CLI values and schema directories.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProviderId::Swr => "swr",
+            ProviderId::Ncr => "ncr",
+            ProviderId::Tcr => "tcr",
+        }
+    }
+}
+
 /// A registry: an SWR region's service for one account, an NCR registry, or a TCR instance.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Registry {
