@@ -92,11 +92,71 @@ fn main() {
             t.as_secs_f64() / baseline.as_secs_f64()
         );
     }
+    serve_under_load(&emu);
     let embedded_mb = (rss_embedded - rss_before) as f64 / 1e6;
     let per_tag = (rss_big - rss_embedded) as f64 / 1e6;
     println!(
         "memory: embedded dataset {embedded_mb:.1} MB; +1,000,000 synthetic tags {per_tag:.0} MB ({:.0} bytes/tag, {:.1}x the embedded dataset)",
         per_tag,
         per_tag / embedded_mb.max(0.1)
+    );
+}
+
+/// Loopback load against `serve`'s axum transport: bounded count, 8 connections. Reports per-request time as a ratio
+/// to a direct `dispatch` of the same request, and resident memory before and after (no journal: it must stay flat).
+fn serve_under_load(emu: &Emulator) {
+    const REQUESTS: usize = 20_000;
+    const CONNECTIONS: usize = 8;
+    let target = "/v2/manage/namespaces/group/repos/busybox/tags/latest";
+    let direct = per_op(2000, || {
+        black_box(get(emu, target));
+    });
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let (elapsed, rss_mid, rss_after) = rt.block_on(async {
+        let server = regmock::transport::server::spawn(emu.clone(), "127.0.0.1:0".parse().unwrap())
+            .await
+            .unwrap();
+        let url = format!("{}{target}", server.uri());
+        let client = reqwest::Client::new();
+        let run = |n: usize| {
+            let (client, url) = (client.clone(), url.clone());
+            async move {
+                let tasks: Vec<_> = (0..CONNECTIONS)
+                    .map(|_| {
+                        let (client, url) = (client.clone(), url.clone());
+                        tokio::spawn(async move {
+                            for _ in 0..n / CONNECTIONS {
+                                let r = client
+                                    .get(&url)
+                                    .header("X-Auth-Token", "b")
+                                    .send()
+                                    .await
+                                    .unwrap();
+                                assert_eq!(r.status(), 200);
+                                black_box(r.bytes().await.unwrap());
+                            }
+                        })
+                    })
+                    .collect();
+                for t in tasks {
+                    t.await.unwrap();
+                }
+            }
+        };
+        run(REQUESTS / 4).await; // warm-up: connections, allocator pools
+        let rss_mid = rss_bytes();
+        let start = Instant::now();
+        run(REQUESTS).await;
+        let elapsed = start.elapsed();
+        let rss_after = rss_bytes();
+        server.stop().await.unwrap();
+        (elapsed, rss_mid, rss_after)
+    });
+    let per_request = elapsed / REQUESTS as u32;
+    println!(
+        "serve over loopback ({REQUESTS} requests, {CONNECTIONS} connections): {per_request:?}/request, {:.1}x a direct dispatch ({direct:?}); RSS {:.1} MB -> {:.1} MB",
+        per_request.as_secs_f64() / direct.as_secs_f64(),
+        rss_mid as f64 / 1e6,
+        rss_after as f64 / 1e6
     );
 }
