@@ -48,7 +48,7 @@ pub struct Registry {
     pub id: u64,
     /// Region id as the vendor spells it (SWR `cn-north-4`, NCR `kr`/`sgn`/`jpn`).
     pub region: String,
-    /// External pull address (host[:port]) used to build pull paths.
+    /// External pull address (`host[:port]`) used to build pull paths.
     #[serde(default)]
     pub address: String,
     /// Internal pull address (SWR `internal_path`), when the vendor has one.
