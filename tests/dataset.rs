@@ -22,7 +22,7 @@ fn embedded_dataset_holds_the_documented_swr_examples() {
     assert_eq!(names, ["latest", "log"]);
     let latest = &busybox.tags[0];
     assert_eq!(
-        latest.digest,
+        &*latest.digest,
         "sha256:57b605845a6367c34bfb6ea6477f16852f59aa1861a2b51d10ab77ae0a1dc9c3"
     );
     assert_eq!(latest.size, 1_304_902);

@@ -151,6 +151,9 @@ impl Repository {
 }
 
 /// A tag: one manifest (or manifest list) reachable by name.
+///
+/// Strings that repeat across tags (users, platforms, media types) and digests a platform shares with its tag are
+/// `Arc<str>`, so a generated million-tag repository stores each of them once.
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Tag {
     /// Tag name.
@@ -162,10 +165,10 @@ pub struct Tag {
     #[serde(default)]
     pub image_number: u64,
     /// Manifest digest, `sha256:<hex>`.
-    pub digest: String,
+    pub digest: Arc<str>,
     /// Config blob digest, `sha256:<hex>` (SWR `image_id` is its hex part).
     #[serde(default)]
-    pub config_digest: String,
+    pub config_digest: Arc<str>,
     /// Raw manifest JSON text, when known. When absent a provider that must show one renders it from the fields.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub manifest: Option<String>,
@@ -189,10 +192,10 @@ pub struct Tag {
     pub deleted: Option<DateTime<Utc>>,
     /// Id of the user who pushed it (NCR `creator`).
     #[serde(default)]
-    pub creator: String,
+    pub creator: Arc<str>,
     /// Id of the user who last changed it (NCR `last_updater`).
     #[serde(default)]
-    pub updater: String,
+    pub updater: Arc<str>,
     /// Platform images; more than one means a manifest list.
     #[serde(default)]
     pub platforms: Vec<Platform>,
@@ -221,7 +224,7 @@ impl Tag {
                 "manifests": self.platforms.iter().map(|p| {
                     let mut platform = serde_json::json!({"architecture": p.architecture, "os": p.os});
                     if let Some(v) = &p.variant {
-                        platform["variant"] = v.clone().into();
+                        platform["variant"] = v.as_ref().into();
                     }
                     serde_json::json!({
                         "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
@@ -255,24 +258,24 @@ impl Tag {
 #[derive(Debug, Clone, Serialize, Deserialize)]
 pub struct Platform {
     /// CPU architecture (`amd64`, `arm64`, ...).
-    pub architecture: String,
+    pub architecture: Arc<str>,
     /// Operating system (`linux`, `windows`).
-    pub os: String,
+    pub os: Arc<str>,
     /// Architecture variant (`v8`), if any.
     #[serde(default)]
-    pub variant: Option<String>,
+    pub variant: Option<Arc<str>>,
     /// OS version, if any.
     #[serde(default)]
-    pub os_version: Option<String>,
+    pub os_version: Option<Arc<str>>,
     /// Digest of this platform's image.
-    pub digest: String,
+    pub digest: Arc<str>,
     /// Size in bytes.
     pub size: u64,
     /// Media type of the image config.
     #[serde(default = "default_media_type")]
-    pub media_type: String,
+    pub media_type: Arc<str>,
 }
 
-fn default_media_type() -> String {
-    "application/vnd.docker.container.image.v1+json".to_string()
+fn default_media_type() -> Arc<str> {
+    Arc::from("application/vnd.docker.container.image.v1+json")
 }

@@ -99,26 +99,58 @@ fn base_time() -> DateTime<Utc> {
     DateTime::from_timestamp(1_704_067_200, 0).unwrap_or_default() // 2024-01-01T00:00:00Z
 }
 
+/// Strings every generated tag of one list shares, allocated once.
+struct Shared {
+    user: Arc<str>,
+    os: Arc<str>,
+    media_type: Arc<str>,
+    arches: Vec<(Arc<str>, Option<Arc<str>>)>,
+}
+
+impl Shared {
+    fn new(seed: u64) -> Shared {
+        Shared {
+            user: Arc::from(format!(
+                "00000000-0000-4000-8000-{:012x}",
+                seed % 0x1_0000_0000_0000
+            )),
+            os: Arc::from("linux"),
+            media_type: Arc::from("application/vnd.docker.container.image.v1+json"),
+            arches: ARCHES
+                .iter()
+                .map(|(a, v)| (Arc::from(*a), v.map(Arc::from)))
+                .collect(),
+        }
+    }
+}
+
 /// `count` generated tags, sorted by name. Update times repeat in runs of three so sort tie-breaks are exercised.
 pub(crate) fn generate_tags(count: usize, seed: u64, max_platforms: usize) -> Vec<Tag> {
     let mut rng = SplitMix(seed);
+    let shared = Shared::new(seed);
     let base = base_time();
     let mut tags = Vec::with_capacity(count);
     for i in 0..count {
         let created = base + Duration::seconds((i as i64 / 3) * 60);
         let updated = created + Duration::seconds(rng.below(3) as i64 * 3600);
         let n_platforms = 1 + rng.below(max_platforms.max(1) as u64) as usize;
+        let digest: Arc<str> = Arc::from(rng.digest());
         let platforms: Vec<Platform> = (0..n_platforms)
             .map(|p| {
-                let (arch, variant) = ARCHES[p % ARCHES.len()];
+                let (arch, variant) = &shared.arches[p % shared.arches.len()];
                 Platform {
-                    architecture: arch.to_string(),
-                    os: "linux".to_string(),
-                    variant: variant.map(str::to_string),
+                    architecture: arch.clone(),
+                    os: shared.os.clone(),
+                    variant: variant.clone(),
                     os_version: None,
-                    digest: rng.digest(),
+                    // A single-platform tag's image is the tag's own manifest: share the digest.
+                    digest: if n_platforms == 1 {
+                        digest.clone()
+                    } else {
+                        Arc::from(rng.digest())
+                    },
                     size: 1_000_000 + rng.below(200_000_000),
-                    media_type: "application/vnd.docker.container.image.v1+json".to_string(),
+                    media_type: shared.media_type.clone(),
                 }
             })
             .collect();
@@ -127,8 +159,8 @@ pub(crate) fn generate_tags(count: usize, seed: u64, max_platforms: usize) -> Ve
             name: format!("v{}.{}.{}", i / 10_000, (i / 100) % 100, i % 100),
             id: 1_000_000 + i as u64,
             image_number: 2_000_000 + i as u64,
-            digest: rng.digest(),
-            config_digest: rng.digest(),
+            digest,
+            config_digest: Arc::from(rng.digest()),
             manifest: None,
             schema: 2,
             size,
@@ -137,8 +169,8 @@ pub(crate) fn generate_tags(count: usize, seed: u64, max_platforms: usize) -> Ve
             updated,
             last_pulled: (i % 4 == 0).then_some(updated + Duration::days(1)),
             deleted: None,
-            creator: format!("00000000-0000-4000-8000-{:012x}", seed % 0x1_0000_0000_0000),
-            updater: format!("00000000-0000-4000-8000-{:012x}", seed % 0x1_0000_0000_0000),
+            creator: shared.user.clone(),
+            updater: shared.user.clone(),
             platforms,
         });
     }

@@ -71,7 +71,7 @@ struct TagFields {
     repo_id: u64,
     image_id: String,
     manifest: String,
-    digest: String,
+    digest: std::sync::Arc<str>,
     schema: u8,
     path: String,
     internal_path: String,
