@@ -90,3 +90,26 @@ fn multi_platform_tag_is_a_manifest_list() {
     let manifest: Value = serde_json::from_str(body["manifest"].as_str().unwrap()).unwrap();
     assert_eq!(manifest["manifests"].as_array().unwrap().len(), 2);
 }
+
+#[test]
+fn schemas_reject_the_wrong_tag_key_casing() {
+    // The SDK silently yields None for a wrong-case key, so the schemas must catch it.
+    let mut item = ok_body(
+        &get("/v2/manage/namespaces/group/repos/busybox/tags?tag=latest"),
+        LIST_TAGS,
+    );
+    let obj = item[0].as_object_mut().unwrap();
+    let tag = obj.remove("Tag").unwrap();
+    obj.insert("tag".into(), tag);
+    assert!(!common::matches_schema(LIST_TAGS, &item));
+
+    let mut show = ok_body(
+        &get("/v2/manage/namespaces/group/repos/busybox/tags/latest"),
+        SHOW_TAG,
+    );
+    show["created"] = "yesterday".into();
+    assert!(
+        !common::matches_schema(SHOW_TAG, &show),
+        "date-time format is checked"
+    );
+}
