@@ -125,10 +125,12 @@ impl Dataset {
     fn validate(&self) -> Result<(), DatasetError> {
         let mut names = std::collections::HashSet::new();
         for reg in &self.registries {
-            if !names.insert((reg.provider, reg.region.as_str(), reg.name.as_str())) {
+            // A registry name is unique per provider, across regions: asking for it in another region is a not-found.
+            if !names.insert((reg.provider, reg.name.as_str())) {
                 return Err(DatasetError::Invalid(format!(
-                    "registry {:?} appears twice in region {}",
-                    reg.name, reg.region
+                    "registry {:?} appears twice for {}",
+                    reg.name,
+                    reg.provider.as_str()
                 )));
             }
             let mut ns_names = std::collections::HashSet::new();

@@ -1,0 +1,52 @@
+//! NCR `page` / `pagesize`.
+//!
+//! The docs say both must be greater than 0 and give no default or maximum. Undocumented choices: `page` defaults to
+//! 1; `pagesize` defaults to 10 and values above 100 are clamped to 100 (the tag-list envelope is Docker Hub's, and
+//! these are Docker Hub's numbers); 0, negative, non-numeric, empty, or too large for an unsigned 64-bit integer → 400.
+
+use super::errors::{ApiError, NcrCode};
+use crate::shared::query;
+
+/// Page size when `pagesize` is not given.
+pub const DEFAULT_PAGE_SIZE: u64 = 10;
+/// Largest page size; larger values are clamped.
+pub const MAX_PAGE_SIZE: u64 = 100;
+
+/// Parsed paging parameters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Paging {
+    /// 1-based page number.
+    pub page: u64,
+    /// Effective page size (after clamping).
+    pub size: u64,
+}
+
+/// Parses the raw query.
+///
+/// ```
+/// use regmock::providers::ncr::params::{parse, Paging};
+/// assert_eq!(parse(Some("page=2&pagesize=500")).unwrap(), Paging { page: 2, size: 100 });
+/// assert_eq!(parse(None).unwrap(), Paging { page: 1, size: 10 });
+/// assert!(parse(Some("page=0")).is_err());
+/// ```
+pub fn parse(raw_query: Option<&str>) -> Result<Paging, ApiError> {
+    let pairs = query::parse(raw_query);
+    let page = positive(&pairs, "page")?.unwrap_or(1);
+    let size = positive(&pairs, "pagesize")?
+        .unwrap_or(DEFAULT_PAGE_SIZE)
+        .min(MAX_PAGE_SIZE);
+    Ok(Paging { page, size })
+}
+
+fn positive(pairs: &[(String, String)], name: &str) -> Result<Option<u64>, ApiError> {
+    let Some(value) = query::last(pairs, name) else {
+        return Ok(None);
+    };
+    match value.parse::<u64>() {
+        Ok(n) if n > 0 => Ok(Some(n)),
+        _ => Err(ApiError::new(
+            NcrCode::BadRequest,
+            format!("{name} must be an integer greater than 0, got {value:?}"),
+        )),
+    }
+}
