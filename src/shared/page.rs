@@ -40,7 +40,8 @@ pub fn numbered(page: u64, size: u64, total: usize) -> NumberedPage {
     let offset = (page - 1).saturating_mul(size);
     let range = window(offset, size, total);
     let last_page = (total as u64).div_ceil(size).max(1);
-    let next = (page < last_page).then_some(page + 1);
+    // Lazy: `page + 1` must not be computed for page = u64::MAX.
+    let next = (page < last_page).then(|| page + 1);
     let previous = (page > 1).then_some((page - 1).min(last_page));
     NumberedPage {
         range,
