@@ -1,6 +1,9 @@
 //! The command line: help texts (snapshotted), `serve` start-up, and exit codes.
 #![allow(clippy::unwrap_used, missing_docs)]
 
+#[path = "common/mod.rs"]
+mod common;
+
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
@@ -22,27 +25,19 @@ fn help_texts_are_reviewed() {
 
 #[test]
 fn serve_prints_its_address_and_answers() {
-    let mut child = regmock()
-        .args(["serve", "--addr", "127.0.0.1:0"])
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let first = lines.next().unwrap().unwrap();
-    let base = first
-        .strip_prefix("regmock serving on ")
-        .unwrap()
-        .to_string();
-    let rest: Vec<String> = lines.by_ref().take(3).map(Result::unwrap).collect();
+    let (mut child, base, banner) = spawn_serve();
     assert!(
-        rest[0].starts_with("credentials: built-in defaults"),
-        "{rest:?}"
+        banner[0].starts_with("credentials: built-in defaults"),
+        "{banner:?}"
     );
-    assert!(
-        rest.iter().any(|l| l.contains("curl") && l.contains(&base)),
-        "{rest:?}"
-    );
-
+    for provider in ["swr: ", "ncr: "] {
+        assert!(
+            banner
+                .iter()
+                .any(|l| l.starts_with(provider) && l.contains("curl") && l.contains(&base)),
+            "{banner:?}"
+        );
+    }
     let rt = tokio::runtime::Runtime::new().unwrap();
     let status = rt.block_on(async {
         reqwest::Client::new()
@@ -84,4 +79,66 @@ fn bad_flag_value_is_a_usage_error() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
+}
+
+/// Starts `regmock serve` on a random port; returns the child, its base URL and the banner lines after the first.
+fn spawn_serve() -> (std::process::Child, String, Vec<String>) {
+    let mut child = regmock()
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next().unwrap().unwrap();
+    let base = first
+        .strip_prefix("regmock serving on ")
+        .unwrap()
+        .to_string();
+    let banner: Vec<String> = lines.by_ref().take(3).map(Result::unwrap).collect();
+    // Keep draining stdout so the child never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    (child, base, banner)
+}
+
+#[test]
+fn serve_answers_a_signed_ncr_request_with_the_documented_example() {
+    let (mut child, base, _) = spawn_serve();
+    let target = "/ncr/api/v2/repositories/ncr-example/hello%2Fworld/tags";
+    let now = chrono::Utc::now().timestamp_millis() as u64;
+    let signed = |ak: &str, sk: &str, ts: u64| {
+        let mut req = regmock::http::Request::get(target);
+        common::ncr_signer::sign(&mut req, ak, sk, ts);
+        req
+    };
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let answers = rt.block_on(async {
+        let mut out = Vec::new();
+        for req in [
+            signed("regmock-access-key", "regmock-secret-key", now),
+            signed("regmock-access-key", "wrong-secret", now),
+            signed(
+                "regmock-access-key",
+                "regmock-secret-key",
+                now - 10 * 60 * 1000,
+            ),
+            signed("unknown-key", "regmock-secret-key", now),
+        ] {
+            out.push(common::send(&base, &req).await);
+        }
+        out
+    });
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let ok = answers[0].body_json();
+    assert_eq!(answers[0].status, 200);
+    common::assert_schema("ncr/get_image_tag_list.response.schema.json", &ok);
+    assert_eq!(ok["results"][0]["name"], "ncpdocker");
+    assert_eq!(ok["results"][0]["id"], 730606);
+    for bad in &answers[1..] {
+        assert_eq!(bad.status, 401);
+        assert_eq!(
+            bad.body_json(),
+            serde_json::json!({"error": {"errorCode": "200", "message": "Authentication Failed", "details": "Invalid authentication information."}})
+        );
+    }
 }

@@ -140,19 +140,36 @@ fn synthetic_tags_are_added_and_paged() {
 #[test]
 fn embedded_dataset_holds_the_documented_ncr_example_and_all_regions() {
     let data = common::embedded();
-    let example = data.registries_of(ProviderId::Ncr).find(|r| r.name == "ncr-example").unwrap();
+    let example = data
+        .registries_of(ProviderId::Ncr)
+        .find(|r| r.name == "ncr-example")
+        .unwrap();
     assert_eq!((example.region.as_str(), example.id), ("kr", 5976));
     let images = &example.namespaces[0].repositories;
     let hello = images.iter().find(|r| r.name == "hello/world").unwrap();
     let tag = &hello.tags[0];
-    assert_eq!((tag.name.as_str(), tag.id, tag.image_number, tag.size), ("ncpdocker", 730606, 322122, 83518086));
+    assert_eq!(
+        (tag.name.as_str(), tag.id, tag.image_number, tag.size),
+        ("ncpdocker", 730606, 322122, 83518086)
+    );
     assert_eq!(tag.updated.timestamp_millis(), 1711928488000);
     let bulk = images.iter().find(|r| r.name == "bulk/app").unwrap();
     assert_eq!(bulk.tags.len(), 1500);
-    let regions: std::collections::BTreeSet<&str> = data.registries_of(ProviderId::Ncr).map(|r| r.region.as_str()).collect();
+    let regions: std::collections::BTreeSet<&str> = data
+        .registries_of(ProviderId::Ncr)
+        .map(|r| r.region.as_str())
+        .collect();
     assert_eq!(regions, ["jpn", "kr", "sgn"].into_iter().collect());
     for reg in data.registries_of(ProviderId::Ncr) {
-        let tags = reg.namespaces.iter().flat_map(|n| n.repositories.iter()).flat_map(|r| r.tags.iter());
-        assert!(tags.clone().any(|t| t.platforms.len() > 1), "{} has multi-arch tags", reg.name);
+        let tags = reg
+            .namespaces
+            .iter()
+            .flat_map(|n| n.repositories.iter())
+            .flat_map(|r| r.tags.iter());
+        assert!(
+            tags.clone().any(|t| t.platforms.len() > 1),
+            "{} has multi-arch tags",
+            reg.name
+        );
     }
 }
