@@ -49,3 +49,23 @@ impl Catalogue {
         self.entries.keys().map(String::as_str)
     }
 }
+
+/// A provider error inside a handler: a catalogue code (`C`, the provider's code enum) plus what exactly went wrong
+/// this time. Each provider renders it into its vendor's body shape.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ApiError<C> {
+    /// Which error.
+    pub code: C,
+    /// The detail of this occurrence.
+    pub detail: String,
+}
+
+impl<C> ApiError<C> {
+    /// An error with a detail text.
+    pub fn new(code: C, detail: impl Into<String>) -> ApiError<C> {
+        ApiError {
+            code,
+            detail: detail.into(),
+        }
+    }
+}

@@ -60,24 +60,10 @@ pub const DETAILS_MISSING: &str = "Authentication information are missing.";
 /// Gateway `details` for credentials that are present but wrong (text observed on NAVER gateways).
 pub const DETAILS_INVALID: &str = "Invalid authentication information.";
 
-/// An NCR error: a catalogue code plus the detail of this occurrence.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ApiError {
-    /// Which error.
-    pub code: NcrCode,
-    /// Gateway `details`, or the text appended to NCR's `returnMessage`.
-    pub detail: String,
-}
+/// An NCR error: a [`NcrCode`] plus the detail of this occurrence.
+pub type ApiError = crate::shared::catalogue::ApiError<NcrCode>;
 
 impl ApiError {
-    /// An error with a detail text.
-    pub fn new(code: NcrCode, detail: impl Into<String>) -> ApiError {
-        ApiError {
-            code,
-            detail: detail.into(),
-        }
-    }
-
     /// Renders the body for this error.
     pub fn render(&self) -> Response {
         let key = self.code.as_str();

@@ -60,24 +60,10 @@ impl SwrCode {
     ];
 }
 
-/// An SWR error: a catalogue code plus the detail of this occurrence.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ApiError {
-    /// Which error.
-    pub code: SwrCode,
-    /// What exactly was wrong (goes into `detail` / after the gateway message).
-    pub detail: String,
-}
+/// An SWR error: a [`SwrCode`] plus the detail of this occurrence.
+pub type ApiError = crate::shared::catalogue::ApiError<SwrCode>;
 
 impl ApiError {
-    /// An error with a detail text.
-    pub fn new(code: SwrCode, detail: impl Into<String>) -> ApiError {
-        ApiError {
-            code,
-            detail: detail.into(),
-        }
-    }
-
     /// Renders the vendor body for this error.
     pub fn render(&self, style: SwrErrorStyle, request_id: &str) -> Response {
         let code = self.code.as_str();
