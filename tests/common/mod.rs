@@ -82,7 +82,12 @@ pub fn assert_schema(rel: &str, instance: &Value) {
 
 /// Body of a 200 answer, checked against `schemas/<schema>`; panics with the body otherwise.
 pub fn ok_json(resp: &Response, schema: &str) -> Value {
-    assert_eq!(resp.status, 200, "body: {}", String::from_utf8_lossy(&resp.body));
+    assert_eq!(
+        resp.status,
+        200,
+        "body: {}",
+        String::from_utf8_lossy(&resp.body)
+    );
     let body = resp.body_json();
     assert_schema(schema, &body);
     body
