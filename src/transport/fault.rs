@@ -1,5 +1,5 @@
 //! Injected faults: a test asks for one with the `X-Regmock-Fault` request header, and the provider answers with its
-//! own documented error for it. This is the only way regmock answers 5xx.
+//! own documented error for it. This is the only way regmock answers 5xx (and 403: no dataset has permissions).
 
 /// The request header that asks for a fault.
 pub const FAULT_HEADER: &str = "X-Regmock-Fault";
@@ -9,11 +9,16 @@ pub const FAULT_HEADER: &str = "X-Regmock-Fault";
 pub enum Fault {
     /// The vendor's documented internal error (HTTP 500) instead of the answer.
     InternalError,
+    /// The vendor's documented permission refusal (HTTP 403) for valid credentials.
+    Forbidden,
 }
 
 impl Fault {
     /// Every fault with its header value, for parsing and for `--help`-style listings.
-    pub const ALL: &'static [(&'static str, Fault)] = &[("internal-error", Fault::InternalError)];
+    pub const ALL: &'static [(&'static str, Fault)] = &[
+        ("internal-error", Fault::InternalError),
+        ("forbidden", Fault::Forbidden),
+    ];
 
     /// Parses a header value; `Err` carries the accepted values for the error message.
     ///

@@ -93,3 +93,10 @@ fn catalogue_and_code_enum_match_both_ways() {
         assert!(!entry.source.is_empty());
     }
 }
+
+#[test]
+fn injected_forbidden_is_the_gateway_403() {
+    let resp = common::emulator().dispatch(&signed(EXAMPLE).header("X-Regmock-Fault", "forbidden"));
+    assert_gateway_error(&resp, 403, "230", "injected fault");
+    insta::assert_json_snapshot!("error_403_injected", resp.body_json());
+}

@@ -13,7 +13,7 @@ fn catalogue_and_code_enum_match_both_ways() {
     assert_eq!(sorted, filed);
     for code in filed {
         let entry = catalogue().get(code);
-        assert!([400, 401, 404, 500].contains(&entry.status), "{code}");
+        assert!([400, 401, 403, 404, 500].contains(&entry.status), "{code}");
         assert!(!entry.source.is_empty(), "{code} needs a source");
     }
 }
@@ -115,4 +115,12 @@ fn legacy_style_renders_the_bare_array() {
     assert_eq!(body[0]["errorCode"], "SVCSTG.SWR.4040010");
     assert_eq!(body[0]["errorMessage"], "The image does not exist.");
     insta::assert_json_snapshot!("error_404_legacy_style", body);
+}
+
+#[test]
+fn injected_forbidden_gives_the_documented_403() {
+    let resp = common::emulator()
+        .dispatch(&common::swr_get("/v2/manage/repos").header("X-Regmock-Fault", "forbidden"));
+    assert_service_error(&resp, 403, "SVCSTG.SWR.4030170", "Insufficient permissions");
+    insta::assert_json_snapshot!("error_403_injected", resp.body_json());
 }

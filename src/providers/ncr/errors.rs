@@ -23,6 +23,8 @@ pub fn catalogue() -> &'static Catalogue {
 pub enum NcrCode {
     /// Gateway 401: missing, unknown or invalid signature headers.
     AuthenticationFailed,
+    /// Gateway 403: valid credentials without permission (injected fault).
+    Forbidden,
     /// Gateway 404: no API at this path (or method).
     RouteNotFound,
     /// NCR 400: invalid `page` or `pagesize`.
@@ -38,6 +40,7 @@ impl NcrCode {
     pub fn as_str(self) -> &'static str {
         match self {
             NcrCode::AuthenticationFailed => "200",
+            NcrCode::Forbidden => "230",
             NcrCode::RouteNotFound => "300",
             NcrCode::BadRequest => "BadRequest",
             NcrCode::NotFound => "NotFound",
@@ -48,6 +51,7 @@ impl NcrCode {
     /// Every variant, for the catalogue-consistency test.
     pub const ALL: &'static [NcrCode] = &[
         NcrCode::AuthenticationFailed,
+        NcrCode::Forbidden,
         NcrCode::RouteNotFound,
         NcrCode::BadRequest,
         NcrCode::NotFound,

@@ -60,11 +60,15 @@ impl Provider for Ncr {
 }
 
 fn answer(ctx: &Ctx<'_>, req: &Request, route: &TagListRoute) -> Result<Response, ApiError> {
-    if ctx.fault == Some(Fault::InternalError) {
-        return Err(ApiError::new(
-            NcrCode::InternalServerError,
-            "injected fault",
-        ));
+    match ctx.fault {
+        None => {}
+        Some(Fault::Forbidden) => return Err(ApiError::new(NcrCode::Forbidden, "injected fault")),
+        Some(Fault::InternalError) => {
+            return Err(ApiError::new(
+                NcrCode::InternalServerError,
+                "injected fault",
+            ));
+        }
     }
     let paging = params::parse(req.query.as_deref())?;
     let (reg, repo) = find_image(ctx, route)?;

@@ -28,6 +28,8 @@ pub enum SwrCode {
     BadAuth,
     /// A query or filter parameter is invalid.
     InvalidParameter,
+    /// Valid credentials without permission (injected fault).
+    Forbidden,
     /// Namespace, repository or tag not found.
     ImageNotFound,
     /// Injected internal error on the show operation.
@@ -43,6 +45,7 @@ impl SwrCode {
             SwrCode::ApiNotFound => "APIGW.0101",
             SwrCode::BadAuth => "APIGW.0301",
             SwrCode::InvalidParameter => "SVCSTG.SWR.4000014",
+            SwrCode::Forbidden => "SVCSTG.SWR.4030170",
             SwrCode::ImageNotFound => "SVCSTG.SWR.4040010",
             SwrCode::ImageInfoFailed => "SVCSTG.SWR.5000002",
             SwrCode::ImageListFailed => "SVCSTG.SWR.5000003",
@@ -54,6 +57,7 @@ impl SwrCode {
         SwrCode::ApiNotFound,
         SwrCode::BadAuth,
         SwrCode::InvalidParameter,
+        SwrCode::Forbidden,
         SwrCode::ImageNotFound,
         SwrCode::ImageInfoFailed,
         SwrCode::ImageListFailed,

@@ -70,12 +70,17 @@ impl Provider for Swr {
 }
 
 fn answer(ctx: &Ctx<'_>, req: &Request, route: &Route) -> Result<Response, ApiError> {
-    if ctx.fault == Some(Fault::InternalError) {
-        let code = match route {
-            Route::ShowRepoTag { .. } => SwrCode::ImageInfoFailed,
-            _ => SwrCode::ImageListFailed,
-        };
-        return Err(ApiError::new(code, "injected fault"));
+    match (ctx.fault, route) {
+        (None, _) => {}
+        (Some(Fault::Forbidden), _) => {
+            return Err(ApiError::new(SwrCode::Forbidden, "injected fault"));
+        }
+        (Some(Fault::InternalError), Route::ShowRepoTag { .. }) => {
+            return Err(ApiError::new(SwrCode::ImageInfoFailed, "injected fault"));
+        }
+        (Some(Fault::InternalError), _) => {
+            return Err(ApiError::new(SwrCode::ImageListFailed, "injected fault"));
+        }
     }
     let registry = ctx.dataset.registries_of(ProviderId::Swr).next();
     match route {
