@@ -116,6 +116,7 @@ fn unknown_key_wrong_secret_and_bad_timestamp_are_rejected() {
     for req in [unknown, wrong, garbage_ts] {
         let resp = common::emulator().dispatch(&req);
         assert_gateway_error(&resp, 401, "200", "Invalid authentication information.");
+        insta::assert_json_snapshot!("error_401_invalid", resp.body_json());
     }
 }
 
