@@ -80,17 +80,22 @@ pub fn assert_schema(rel: &str, instance: &Value) {
     );
 }
 
-/// Body of a 200 answer, checked against `schemas/<schema>`; panics with the body otherwise.
-pub fn ok_json(resp: &Response, schema: &str) -> Value {
+/// Body of an answer with `status`, checked against `schemas/<schema>`; panics with the body otherwise.
+pub fn json_with_status(resp: &Response, status: u16, schema: &str) -> Value {
     assert_eq!(
         resp.status,
-        200,
+        status,
         "body: {}",
         String::from_utf8_lossy(&resp.body)
     );
     let body = resp.body_json();
     assert_schema(schema, &body);
     body
+}
+
+/// Body of a 200 answer, checked against `schemas/<schema>`.
+pub fn ok_json(resp: &Response, schema: &str) -> Value {
+    json_with_status(resp, 200, schema)
 }
 
 /// Whether `instance` matches `schemas/<rel>`.

@@ -36,15 +36,7 @@ pub fn get(target: &str) -> Response {
 
 /// Body of a 200 answer, schema-checked.
 pub fn ok_body(resp: &Response) -> Value {
-    assert_eq!(
-        resp.status,
-        200,
-        "body: {}",
-        String::from_utf8_lossy(&resp.body)
-    );
-    let body = resp.body_json();
-    common::assert_schema(TAG_LIST, &body);
-    body
+    common::ok_json(resp, TAG_LIST)
 }
 
 /// Tag names of a tag-list body.
@@ -59,28 +51,14 @@ pub fn names(body: &Value) -> Vec<String> {
 
 /// Asserts the gateway's error body.
 pub fn assert_gateway_error(resp: &Response, status: u16, code: &str, details: &str) {
-    assert_eq!(
-        resp.status,
-        status,
-        "body: {}",
-        String::from_utf8_lossy(&resp.body)
-    );
-    let body = resp.body_json();
-    common::assert_schema(GATEWAY_ERROR, &body);
+    let body = common::json_with_status(resp, status, GATEWAY_ERROR);
     assert_eq!(body["error"]["errorCode"], code);
     assert_eq!(body["error"]["details"], details);
 }
 
 /// Asserts NCR's own error body.
 pub fn assert_ncr_error(resp: &Response, status: u16, message_prefix: &str) {
-    assert_eq!(
-        resp.status,
-        status,
-        "body: {}",
-        String::from_utf8_lossy(&resp.body)
-    );
-    let body = resp.body_json();
-    common::assert_schema(ERROR, &body);
+    let body = common::json_with_status(resp, status, ERROR);
     assert_eq!(body["returnCode"], status);
     let msg = body["returnMessage"].as_str().unwrap();
     assert!(msg.starts_with(message_prefix), "{msg}");

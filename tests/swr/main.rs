@@ -29,15 +29,7 @@ pub fn get(target: &str) -> Response {
 
 /// Body of a 200 answer, schema-checked against `schema`.
 pub fn ok_body(resp: &Response, schema: &str) -> Value {
-    assert_eq!(
-        resp.status,
-        200,
-        "body: {}",
-        String::from_utf8_lossy(&resp.body)
-    );
-    let body = resp.body_json();
-    common::assert_schema(schema, &body);
-    body
+    common::ok_json(resp, schema)
 }
 
 /// Names in a list answer, by key (`name` for repositories, `Tag` for tags).
@@ -51,14 +43,7 @@ pub fn names(body: &Value, key: &str) -> Vec<String> {
 
 /// Asserts an SWR service error: status, code, message; checks the body schema.
 pub fn assert_service_error(resp: &Response, status: u16, code: &str, message: &str) {
-    assert_eq!(
-        resp.status,
-        status,
-        "body: {}",
-        String::from_utf8_lossy(&resp.body)
-    );
-    let body = resp.body_json();
-    common::assert_schema(ERROR, &body);
+    let body = common::json_with_status(resp, status, ERROR);
     assert_eq!(body["error_code"], code);
     assert_eq!(body["error_msg"], message);
     assert_eq!(body["errors"][0]["errorCode"], code);
@@ -67,14 +52,7 @@ pub fn assert_service_error(resp: &Response, status: u16, code: &str, message: &
 
 /// Asserts the API gateway's error: status and code; checks the body schema and the request id echo.
 pub fn assert_gateway_error(resp: &Response, status: u16, code: &str) {
-    assert_eq!(
-        resp.status,
-        status,
-        "body: {}",
-        String::from_utf8_lossy(&resp.body)
-    );
-    let body = resp.body_json();
-    common::assert_schema(GATEWAY_ERROR, &body);
+    let body = common::json_with_status(resp, status, GATEWAY_ERROR);
     assert_eq!(body["error_code"], code);
     assert_eq!(
         Some(body["request_id"].as_str().unwrap()),
