@@ -173,3 +173,23 @@ fn embedded_dataset_holds_the_documented_ncr_example_and_all_regions() {
         );
     }
 }
+
+#[test]
+fn default_dataset_files_match_the_dataset_schema() {
+    for part in ["swr.json", "ncr.json"] {
+        let path = common::root().join("src/model/default").join(part);
+        let value: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        common::assert_schema("dataset.schema.json", &value);
+    }
+    // A typo'd field is caught by the schema (serde would silently ignore it).
+    let typo = serde_json::json!({"registries": [{"provider": "swr", "name": "x", "region": "r", "namespace": []}]});
+    assert!(!common::matches_schema("dataset.schema.json", &typo));
+}
+
+#[test]
+fn misspelt_dataset_fields_are_refused() {
+    let typo = r#"{"registries":[{"provider":"swr","name":"x","region":"r","namespace":[]}]}"#;
+    let err = Dataset::parse("typo.json", typo).unwrap_err();
+    assert!(err.to_string().contains("namespace"), "{err}");
+}

@@ -43,6 +43,7 @@ pub enum DatasetError {
 /// assert!(swr.namespaces.iter().any(|n| n.name == "group"));
 /// ```
 #[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Dataset {
     /// Registries with their namespaces, repositories and tags.
     #[serde(default)]

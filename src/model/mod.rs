@@ -38,6 +38,7 @@ impl ProviderId {
 
 /// A registry: an SWR region's service for one account, an NCR registry, or a TCR instance.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Registry {
     /// Which API exposes this registry.
     pub provider: ProviderId,
@@ -67,6 +68,7 @@ pub struct Registry {
 
 /// A namespace (SWR "organization"); NCR registries keep their images in one namespace named `""`.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Namespace {
     /// Namespace name.
     pub name: String,
@@ -77,6 +79,7 @@ pub struct Namespace {
 
 /// A repository (an "image" in NCR's words) holding tags.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Repository {
     /// Repository name; may contain `/`, `.`, `_`, `-`.
     pub name: String,
@@ -155,6 +158,7 @@ impl Repository {
 /// Strings that repeat across tags (users, platforms, media types) and digests a platform shares with its tag are
 /// `Arc<str>`, so a generated million-tag repository stores each of them once.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Tag {
     /// Tag name.
     pub name: String,
@@ -256,6 +260,7 @@ impl Tag {
 
 /// One platform image inside a tag.
 #[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Platform {
     /// CPU architecture (`amd64`, `arm64`, ...).
     pub architecture: Arc<str>,
