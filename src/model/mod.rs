@@ -216,45 +216,101 @@ impl Tag {
     }
 
     /// The manifest text: the stored one, or one rendered from the tag's fields (a Docker v2 manifest for one
-    /// platform, a manifest list for several) so generated tags need not store kilobytes of JSON each.
+    /// platform, a manifest list for several) so generated tags need not store kilobytes of JSON each. Keys come in
+    /// the order Docker writes them (`schemaVersion` first), as in the vendors' examples.
     pub fn manifest_text(&self) -> String {
         if let Some(m) = &self.manifest {
             return m.clone();
         }
-        let value = if self.platforms.len() > 1 {
-            serde_json::json!({
-                "schemaVersion": 2,
-                "mediaType": "application/vnd.docker.distribution.manifest.list.v2+json",
-                "manifests": self.platforms.iter().map(|p| {
-                    let mut platform = serde_json::json!({"architecture": p.architecture, "os": p.os});
-                    if let Some(v) = &p.variant {
-                        platform["variant"] = v.as_ref().into();
-                    }
-                    serde_json::json!({
-                        "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
-                        "size": p.size,
-                        "digest": p.digest,
-                        "platform": platform,
+        let rendered = if self.platforms.len() > 1 {
+            serde_json::to_string(&manifest::List {
+                schema_version: 2,
+                media_type: manifest::LIST_V2,
+                manifests: self
+                    .platforms
+                    .iter()
+                    .map(|p| manifest::PlatformEntry {
+                        media_type: manifest::MANIFEST_V2,
+                        size: p.size,
+                        digest: &p.digest,
+                        platform: manifest::PlatformSpec {
+                            architecture: &p.architecture,
+                            os: &p.os,
+                            variant: p.variant.as_deref(),
+                        },
                     })
-                }).collect::<Vec<_>>(),
+                    .collect(),
             })
         } else {
-            serde_json::json!({
-                "schemaVersion": 2,
-                "mediaType": "application/vnd.docker.distribution.manifest.v2+json",
-                "config": {
-                    "mediaType": "application/vnd.docker.container.image.v1+json",
-                    "size": 1862,
-                    "digest": self.config_digest,
+            serde_json::to_string(&manifest::Single {
+                schema_version: 2,
+                media_type: manifest::MANIFEST_V2,
+                // The config blob's size is not modelled; the documented example's is used.
+                config: manifest::Descriptor {
+                    media_type: manifest::CONFIG_V1,
+                    size: 1862,
+                    digest: &self.config_digest,
                 },
-                "layers": [{
-                    "mediaType": "application/vnd.docker.image.rootfs.diff.tar.gzip",
-                    "size": self.size,
-                    "digest": self.digest,
+                layers: [manifest::Descriptor {
+                    media_type: manifest::LAYER_TAR_GZIP,
+                    size: self.size,
+                    digest: &self.digest,
                 }],
             })
         };
-        value.to_string()
+        rendered.unwrap_or_default()
+    }
+}
+
+/// Docker manifest shapes for [`Tag::manifest_text`].
+mod manifest {
+    use serde::Serialize;
+
+    pub(super) const MANIFEST_V2: &str = "application/vnd.docker.distribution.manifest.v2+json";
+    pub(super) const LIST_V2: &str = "application/vnd.docker.distribution.manifest.list.v2+json";
+    pub(super) const CONFIG_V1: &str = "application/vnd.docker.container.image.v1+json";
+    pub(super) const LAYER_TAR_GZIP: &str = "application/vnd.docker.image.rootfs.diff.tar.gzip";
+
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    pub(super) struct Single<'a> {
+        pub(super) schema_version: u8,
+        pub(super) media_type: &'static str,
+        pub(super) config: Descriptor<'a>,
+        pub(super) layers: [Descriptor<'a>; 1],
+    }
+
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    pub(super) struct Descriptor<'a> {
+        pub(super) media_type: &'static str,
+        pub(super) size: u64,
+        pub(super) digest: &'a str,
+    }
+
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    pub(super) struct List<'a> {
+        pub(super) schema_version: u8,
+        pub(super) media_type: &'static str,
+        pub(super) manifests: Vec<PlatformEntry<'a>>,
+    }
+
+    #[derive(Serialize)]
+    #[serde(rename_all = "camelCase")]
+    pub(super) struct PlatformEntry<'a> {
+        pub(super) media_type: &'static str,
+        pub(super) size: u64,
+        pub(super) digest: &'a str,
+        pub(super) platform: PlatformSpec<'a>,
+    }
+
+    #[derive(Serialize)]
+    pub(super) struct PlatformSpec<'a> {
+        pub(super) architecture: &'a str,
+        pub(super) os: &'a str,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        pub(super) variant: Option<&'a str>,
     }
 }
 

@@ -87,8 +87,14 @@ fn multi_platform_tag_is_a_manifest_list() {
         SHOW_TAG,
     );
     assert_eq!(body["tag_type"], 1);
-    let manifest: Value = serde_json::from_str(body["manifest"].as_str().unwrap()).unwrap();
+    let text = body["manifest"].as_str().unwrap();
+    assert!(
+        text.starts_with(r#"{"schemaVersion":2,"mediaType":"application/vnd.docker.distribution.manifest.list.v2+json""#),
+        "keys in Docker's order: {text}"
+    );
+    let manifest: Value = serde_json::from_str(text).unwrap();
     assert_eq!(manifest["manifests"].as_array().unwrap().len(), 2);
+    assert_eq!(manifest["manifests"][1]["platform"]["variant"], "v8");
 }
 
 #[test]
