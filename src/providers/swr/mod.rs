@@ -224,23 +224,42 @@ fn list_repository_tags(
             (_, descending) => Box::new(repo.tags_by_updated(descending).iter().copied()),
         }
     };
-    let wanted = |i: &u32| {
-        params
-            .tag
-            .as_deref()
-            .is_none_or(|t| fuzzy::matches(&repo.tags[*i as usize].name, t))
+    let project =
+        |i: u32| wire::ShowReposTagResp::new(reg, namespace, repo, &repo.tags[i as usize]);
+    let (total, items): (usize, Vec<wire::ShowReposTagResp>) = match params.tag.as_deref() {
+        // Unfiltered: the total is known, so only the page is walked.
+        None => {
+            let total = repo.tags.len();
+            let window = page::window(params.offset, params.limit, total);
+            (
+                total,
+                ordered()
+                    .skip(window.start)
+                    .take(window.len())
+                    .map(project)
+                    .collect(),
+            )
+        }
+        // Filtered: scan in storage (name) order, which reads memory sequentially, then order the (usually few)
+        // matches. Storage order is name order, so a stable sort on the time alone keeps the name tie-break.
+        Some(wanted) => {
+            let mut matches: Vec<u32> = (0..n)
+                .filter(|&i| fuzzy::matches(&repo.tags[i as usize].name, wanted))
+                .collect();
+            let updated = |i: &u32| repo.tags[*i as usize].updated;
+            match (params.order.column, params.order.descending) {
+                (OrderColumn::Name, false) => {}
+                (OrderColumn::Name, true) => matches.reverse(),
+                (_, false) => matches.sort_by_key(updated),
+                (_, true) => matches.sort_by_key(|i| std::cmp::Reverse(updated(i))),
+            }
+            let window = page::window(params.offset, params.limit, matches.len());
+            (
+                matches.len(),
+                matches[window].iter().copied().map(project).collect(),
+            )
+        }
     };
-    let total = match params.tag {
-        None => repo.tags.len(),
-        Some(_) => ordered().filter(wanted).count(),
-    };
-    let window = page::window(params.offset, params.limit, total);
-    let items: Vec<wire::ShowReposTagResp> = ordered()
-        .filter(wanted)
-        .skip(window.start)
-        .take(window.len())
-        .map(|i| wire::ShowReposTagResp::new(reg, namespace, repo, &repo.tags[i as usize]))
-        .collect();
     let range = content_range(params, items.len(), total);
     with_range(Response::json(200, &items), range)
 }
