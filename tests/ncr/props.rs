@@ -13,8 +13,11 @@ fn dataset(tags: &[(String, u32, usize)]) -> Dataset {
         .iter()
         .map(|(name, minute, platforms)| {
             let time = format!("2025-01-01T00:{minute:02}:00Z");
+            // Minute 7 marks a soft-deleted tag, which NCR must not list.
+            let deleted = (*minute == 7).then(|| time.clone());
             json!({
                 "name": name, "digest": format!("sha256:{name}"), "size": 10, "created": time, "updated": time,
+                "deleted": deleted,
                 "platforms": (0..*platforms).map(|p| json!({"architecture": format!("arch{p}"), "os": "linux",
                     "digest": format!("sha256:{name}-{p}"), "size": 5})).collect::<Vec<_>>()
             })
@@ -41,7 +44,7 @@ proptest! {
         let tags: Vec<(String, u32, usize)> = tags.into_iter().map(|(n, (m, p))| (n, m, p)).collect();
         let emu = common::emulator_with(dataset(&tags), Default::default());
         // Reference: last_updated descending, name ascending.
-        let mut expected = tags.clone();
+        let mut expected: Vec<_> = tags.iter().filter(|t| t.1 != 7).cloned().collect();
         expected.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(&b.0)));
         let expected: Vec<String> = expected.into_iter().map(|t| t.0).collect();
         let pages = (expected.len() as u64).div_ceil(pagesize).max(1);

@@ -6,7 +6,8 @@
 //! Undocumented choices (indexed in the README):
 //! - regions are separate data spaces: a registry exists in one region, and asking for it under another region's
 //!   prefix is a 404;
-//! - tags are ordered by `last_updated` descending, ties by name ascending, so pages never overlap or skip;
+//! - tags are ordered by `last_updated` descending, ties by name ascending, so pages never overlap or skip; tags a
+//!   dataset marks `deleted` are not listed (NCR has no soft delete);
 //! - paging defaults and limits: see [`params`]; a page past the end is 200 with empty `results`, the real `count`,
 //!   `next: null`, and `previous` pointing at the last page that has items;
 //! - errors: see [`errors`]; routes and the raw-`/` rule: see [`routes`]; signing: see [`auth`];
@@ -72,9 +73,22 @@ fn answer(ctx: &Ctx<'_>, req: &Request, route: &TagListRoute) -> Result<Response
     }
     let paging = params::parse(req.query.as_deref())?;
     let (reg, repo) = find_image(ctx, route)?;
-    let total = repo.tags.len();
-    let at = page::numbered(paging.page, paging.size, total);
+    // Undocumented: NCR has no soft delete, so tags a dataset marks `deleted` are not listed. Datasets rarely have
+    // any, so the precomputed order is used as is unless one does.
     let order = repo.tags_by_updated(true);
+    let live: Vec<u32>;
+    let order = if repo.tags.iter().any(|t| t.deleted.is_some()) {
+        live = order
+            .iter()
+            .copied()
+            .filter(|&i| repo.tags[i as usize].deleted.is_none())
+            .collect();
+        &live[..]
+    } else {
+        order
+    };
+    let total = order.len();
+    let at = page::numbered(paging.page, paging.size, total);
     let results = order[at.range]
         .iter()
         .map(|&i| wire::TagResult::new(reg, &repo.tags[i as usize]))
