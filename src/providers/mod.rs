@@ -42,8 +42,3 @@ pub struct Ctx<'a> {
 
 /// Every provider regmock emulates, in routing order.
 pub static PROVIDERS: &[&dyn Provider] = &[&swr::Swr, &ncr::Ncr];
-
-/// The provider with this id.
-pub fn by_id(id: ProviderId) -> Option<&'static dyn Provider> {
-    PROVIDERS.iter().copied().find(|p| p.id() == id)
-}
