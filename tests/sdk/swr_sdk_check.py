@@ -158,26 +158,38 @@ def check_show_tag_dollar(c):
     assert resp.tag == "latest" and resp.tag_type == 1
 
 
-def check_unknown_tag_404(c):
+def raised(kind, call):
+    """Runs `call`, which must raise the SDK exception `kind`; returns the exception."""
     try:
-        c.show_repo_tag(ShowRepoTagRequest(namespace="group", repository="busybox", tag="nope"))
-    except exceptions.ClientRequestException as e:
-        assert e.status_code == 404, e.status_code
-        assert e.error_code == "SVCSTG.SWR.4040010", e.error_code
-        assert e.error_msg == "The image does not exist.", e.error_msg
-        assert e.request_id, "X-Request-Id is read into request_id"
-        return
-    raise AssertionError("no exception for an unknown tag")
+        call()
+    except kind as e:
+        return e
+    raise AssertionError(f"no {kind.__name__} raised")
+
+
+def list_with_fault(c, fault):
+    """list_repos_details with regmock's fault header, added through the SDK's own invoker."""
+    return c.list_repos_details_invoker(ListReposDetailsRequest()).add_header("X-Regmock-Fault", fault).invoke()
+
+
+def check_unknown_tag_404(c):
+    e = raised(
+        exceptions.ClientRequestException,
+        lambda: c.show_repo_tag(ShowRepoTagRequest(namespace="group", repository="busybox", tag="nope")),
+    )
+    assert e.status_code == 404, e.status_code
+    assert e.error_code == "SVCSTG.SWR.4040010", e.error_code
+    assert e.error_msg == "The image does not exist.", e.error_msg
+    assert e.request_id, "X-Request-Id is read into request_id"
 
 
 def check_unknown_repo_404(c):
-    try:
-        c.list_repository_tags(ListRepositoryTagsRequest(namespace="group", repository="nothing"))
-    except exceptions.ClientRequestException as e:
-        assert e.status_code == 404, e.status_code
-        assert e.error_code.startswith("SVCSTG.SWR."), e.error_code
-        return
-    raise AssertionError("no exception for an unknown repository")
+    e = raised(
+        exceptions.ClientRequestException,
+        lambda: c.list_repository_tags(ListRepositoryTagsRequest(namespace="group", repository="nothing")),
+    )
+    assert e.status_code == 404, e.status_code
+    assert e.error_code.startswith("SVCSTG.SWR."), e.error_code
 
 
 def check_project_id_signed(base):
@@ -213,46 +225,39 @@ def check_vendor_sample_region(base):
 
 
 def check_bad_limit_400(c):
-    try:
-        c.list_repos_details(ListReposDetailsRequest(limit="abc"))
-    except exceptions.ClientRequestException as e:
-        assert e.status_code == 400 and e.error_code == "SVCSTG.SWR.4000014", (e.status_code, e.error_code)
-        return
-    raise AssertionError("no exception for limit=abc")
+    e = raised(exceptions.ClientRequestException, lambda: c.list_repos_details(ListReposDetailsRequest(limit="abc")))
+    assert e.status_code == 400 and e.error_code == "SVCSTG.SWR.4000014", (e.status_code, e.error_code)
 
 
 def check_forbidden_403(c):
     # regmock's injected fault (X-Regmock-Fault, added through the SDK's invoker) gives the appendix's combined
     # error object; the SDK reads its top-level error_code/error_msg.
-    try:
-        c.list_repos_details_invoker(ListReposDetailsRequest()).add_header("X-Regmock-Fault", "forbidden").invoke()
-    except exceptions.ClientRequestException as e:
-        assert e.status_code == 403, e.status_code
-        assert e.error_code == "SVCSTG.SWR.4030170", e.error_code
-        assert e.error_msg == "Insufficient permissions", e.error_msg
-        return
-    raise AssertionError("no exception for the injected forbidden fault")
+    e = raised(
+        exceptions.ClientRequestException,
+        lambda: list_with_fault(c, "forbidden"),
+    )
+    assert e.status_code == 403, e.status_code
+    assert e.error_code == "SVCSTG.SWR.4030170", e.error_code
+    assert e.error_msg == "Insufficient permissions", e.error_msg
 
 
 def check_internal_500(c):
     # 5xx raises ServerResponseException (never retried by the SDK).
-    try:
-        c.list_repos_details_invoker(ListReposDetailsRequest()).add_header("X-Regmock-Fault", "internal-error").invoke()
-    except exceptions.ServerResponseException as e:
-        assert e.status_code == 500, e.status_code
-        assert e.error_code.startswith("SVCSTG.SWR.5"), e.error_code
-        return
-    raise AssertionError("no exception for the injected internal error")
+    e = raised(
+        exceptions.ServerResponseException,
+        lambda: list_with_fault(c, "internal-error"),
+    )
+    assert e.status_code == 500, e.status_code
+    assert e.error_code.startswith("SVCSTG.SWR.5"), e.error_code
 
 
 def check_wrong_secret_401(base):
-    try:
-        client(base, sk="not-the-secret").list_repos_details(ListReposDetailsRequest())
-    except exceptions.ClientRequestException as e:
-        assert e.status_code == 401 and e.error_code == "APIGW.0301", (e.status_code, e.error_code)
-        assert e.error_msg.startswith("Incorrect IAM authentication information"), e.error_msg
-        return
-    raise AssertionError("a wrong secret key was accepted")
+    e = raised(
+        exceptions.ClientRequestException,
+        lambda: client(base, sk="not-the-secret").list_repos_details(ListReposDetailsRequest()),
+    )
+    assert e.status_code == 401 and e.error_code == "APIGW.0301", (e.status_code, e.error_code)
+    assert e.error_msg.startswith("Incorrect IAM authentication information"), e.error_msg
 
 
 def main():
