@@ -142,3 +142,59 @@ fn serve_answers_a_signed_ncr_request_with_the_documented_example() {
         );
     }
 }
+
+#[test]
+fn credentials_file_replaces_the_defaults() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("creds.yaml");
+    std::fs::write(
+        &path,
+        "keys: [{access_key: my-ak, secret_key: my-sk}]\ntokens: [only-this-token]\n",
+    )
+    .unwrap();
+    let mut child = regmock()
+        .args([
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--credentials",
+            path.to_str().unwrap(),
+        ])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let base = lines
+        .next()
+        .unwrap()
+        .unwrap()
+        .replace("regmock serving on ", "");
+    let source = lines.next().unwrap().unwrap();
+    std::thread::spawn(move || for _ in lines {});
+    let now = chrono::Utc::now().timestamp_millis() as u64;
+    let ncr = |ak: &str, sk: &str| {
+        let mut req =
+            regmock::http::Request::get("/ncr/api/v2/repositories/ncr-example/hello%2Fworld/tags");
+        common::ncr_signer::sign(&mut req, ak, sk, now);
+        req
+    };
+    let swr =
+        |token: &str| regmock::http::Request::get("/v2/manage/repos").header("X-Auth-Token", token);
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let statuses: Vec<u16> = rt.block_on(async {
+        let mut out = Vec::new();
+        for req in [
+            ncr("my-ak", "my-sk"),
+            ncr("regmock-access-key", "regmock-secret-key"),
+            swr("only-this-token"),
+            swr("any-other-token"),
+        ] {
+            out.push(common::send(&base, &req).await.status);
+        }
+        out
+    });
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert!(source.contains("creds.yaml"), "{source}");
+    assert_eq!(statuses, [200, 401, 200, 401]);
+}

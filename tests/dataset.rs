@@ -193,3 +193,19 @@ fn misspelt_dataset_fields_are_refused() {
     let err = Dataset::parse("typo.json", typo).unwrap_err();
     assert!(err.to_string().contains("namespace"), "{err}");
 }
+
+#[test]
+fn no_auth_option_skips_every_check() {
+    let emu = common::emulator_with(
+        common::embedded(),
+        regmock::Options {
+            no_auth: true,
+            ..Default::default()
+        },
+    );
+    let swr = emu.dispatch(&regmock::http::Request::get("/v2/manage/repos?limit=1"));
+    let ncr = emu.dispatch(&regmock::http::Request::get(
+        "/ncr/api/v2/repositories/ncr-example/hello%2Fworld/tags",
+    ));
+    assert_eq!((swr.status, ncr.status), (200, 200));
+}
