@@ -25,7 +25,7 @@ fn help_texts_are_reviewed() {
 
 #[test]
 fn serve_prints_its_address_and_answers() {
-    let (mut child, base, banner) = spawn_serve();
+    let (mut child, base, banner) = spawn_serve(&[]);
     assert!(
         banner[0].starts_with("credentials: built-in defaults"),
         "{banner:?}"
@@ -82,9 +82,10 @@ fn bad_flag_value_is_a_usage_error() {
 }
 
 /// Starts `regmock serve` on a random port; returns the child, its base URL and the banner lines after the first.
-fn spawn_serve() -> (std::process::Child, String, Vec<String>) {
+fn spawn_serve(extra: &[&str]) -> (std::process::Child, String, Vec<String>) {
     let mut child = regmock()
         .args(["serve", "--addr", "127.0.0.1:0"])
+        .args(extra)
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
@@ -102,7 +103,7 @@ fn spawn_serve() -> (std::process::Child, String, Vec<String>) {
 
 #[test]
 fn serve_answers_a_signed_ncr_request_with_the_documented_example() {
-    let (mut child, base, _) = spawn_serve();
+    let (mut child, base, _) = spawn_serve(&[]);
     let target = "/ncr/api/v2/repositories/ncr-example/hello%2Fworld/tags";
     let now = chrono::Utc::now().timestamp_millis() as u64;
     let signed = |ak: &str, sk: &str, ts: u64| {
@@ -152,25 +153,7 @@ fn credentials_file_replaces_the_defaults() {
         "keys: [{access_key: my-ak, secret_key: my-sk}]\ntokens: [only-this-token]\n",
     )
     .unwrap();
-    let mut child = regmock()
-        .args([
-            "serve",
-            "--addr",
-            "127.0.0.1:0",
-            "--credentials",
-            path.to_str().unwrap(),
-        ])
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    let base = lines
-        .next()
-        .unwrap()
-        .unwrap()
-        .replace("regmock serving on ", "");
-    let source = lines.next().unwrap().unwrap();
-    std::thread::spawn(move || for _ in lines {});
+    let (mut child, base, banner) = spawn_serve(&["--credentials", path.to_str().unwrap()]);
     let now = chrono::Utc::now().timestamp_millis() as u64;
     let ncr = |ak: &str, sk: &str| {
         let mut req =
@@ -195,6 +178,6 @@ fn credentials_file_replaces_the_defaults() {
     });
     child.kill().unwrap();
     child.wait().unwrap();
-    assert!(source.contains("creds.yaml"), "{source}");
+    assert!(banner[0].contains("creds.yaml"), "{banner:?}");
     assert_eq!(statuses, [200, 401, 200, 401]);
 }
