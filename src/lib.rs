@@ -27,11 +27,18 @@
 //!
 //! Without sockets, [`Emulator::dispatch`] answers a [`http::Request`] directly.
 
+pub mod emulator;
 pub mod http;
 pub mod model;
+pub mod pipeline;
 pub mod providers;
 pub mod shared;
 pub mod transport;
 
-pub use transport::in_test::{NcrMock, SwrMock};
-pub use transport::{Credentials, Emulator, Options};
+pub use emulator::Emulator;
+pub use pipeline::{Credentials, Options};
+
+/// Huawei Cloud SWR emulator for tests, on a wiremock server (see [`transport::in_test::ProviderMock`]).
+pub type SwrMock = transport::in_test::ProviderMock<providers::swr::Swr>;
+/// NAVER Cloud NCR emulator for tests, on a wiremock server (see [`transport::in_test::ProviderMock`]).
+pub type NcrMock = transport::in_test::ProviderMock<providers::ncr::Ncr>;

@@ -46,8 +46,8 @@ fn request_of(cassette: &Value) -> Request {
     }
     if cassette["sign"].as_bool().unwrap_or(false) {
         let (ak, sk) = (
-            regmock::transport::DEFAULT_ACCESS_KEY,
-            regmock::transport::DEFAULT_SECRET_KEY,
+            regmock::pipeline::DEFAULT_ACCESS_KEY,
+            regmock::pipeline::DEFAULT_SECRET_KEY,
         );
         match cassette["provider"].as_str().unwrap() {
             "swr" => {

@@ -2,8 +2,11 @@
 
 use anyhow::Context;
 use clap::Args;
+use regmock::Emulator;
 use regmock::model::Dataset;
-use regmock::transport::{Credentials, Emulator, Options, SwrErrorStyle, server};
+use regmock::pipeline::{Credentials, Options};
+use regmock::providers::swr::{SwrErrorStyle, SwrOptions};
+use regmock::transport::server;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -56,9 +59,11 @@ pub(crate) fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     };
     let options = Options {
         no_auth: args.no_auth,
-        swr_error_style: args.swr_error_style,
         ..Options::default()
-    };
+    }
+    .with(SwrOptions {
+        error_style: args.swr_error_style,
+    });
     let emulator = Emulator::with(dataset, credentials, options);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()

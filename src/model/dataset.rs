@@ -162,6 +162,11 @@ impl Dataset {
         Ok(())
     }
 
+    /// The registry called `name` among one provider's registries.
+    pub fn registry(&self, provider: ProviderId, name: &str) -> Option<&Registry> {
+        self.registries_of(provider).find(|r| r.name == name)
+    }
+
     /// Registries exposed through one provider's API.
     pub fn registries_of(&self, provider: ProviderId) -> impl Iterator<Item = &Registry> {
         self.registries

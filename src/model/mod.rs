@@ -7,6 +7,7 @@ mod dataset;
 mod synthetic;
 
 pub use dataset::{Dataset, DatasetError};
+
 pub use synthetic::SyntheticSpec;
 
 use chrono::{DateTime, Utc};
@@ -64,6 +65,42 @@ pub struct Registry {
     /// Namespaces (SWR organizations) in this registry.
     #[serde(default)]
     pub namespaces: Vec<Namespace>,
+}
+
+/// Which level of a repository path does not exist (see [`Registry::repository`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Missing {
+    /// No such registry (instance).
+    Registry,
+    /// No such namespace in the registry.
+    Namespace,
+    /// No such repository in the namespace.
+    Repository,
+}
+
+impl Registry {
+    /// The namespace called `name`.
+    pub fn namespace(&self, name: &str) -> Option<&Namespace> {
+        self.namespaces.iter().find(|n| n.name == name)
+    }
+
+    /// Repository `repository` of namespace `namespace`, or which of the two is missing.
+    pub fn repository(&self, namespace: &str, repository: &str) -> Result<&Repository, Missing> {
+        self.namespace(namespace)
+            .ok_or(Missing::Namespace)?
+            .repository(repository)
+            .ok_or(Missing::Repository)
+    }
+}
+
+impl Namespace {
+    /// The repository called `name` (repositories are kept sorted by name once a dataset is prepared).
+    pub fn repository(&self, name: &str) -> Option<&Repository> {
+        self.repositories
+            .binary_search_by(|r| r.name.as_str().cmp(name))
+            .ok()
+            .map(|i| &self.repositories[i])
+    }
 }
 
 /// A namespace (SWR "organization"); NCR registries keep their images in one namespace named `""`.
@@ -203,6 +240,13 @@ pub struct Tag {
     /// Platform images; more than one means a manifest list.
     #[serde(default)]
     pub platforms: Vec<Platform>,
+    /// Manifest media type, when the dataset states it (TCR `Kind` is `Artifact::<media type>`); otherwise derived from
+    /// the platforms, see [`Tag::manifest_media_type`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub media_type: Option<Arc<str>>,
+    /// KMS signature of the image (TCR `KmsSignature`), when it is signed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub kms_signature: Option<String>,
 }
 
 fn default_schema() -> u8 {
@@ -213,6 +257,16 @@ impl Tag {
     /// SWR `tag_type`: 0 for a single manifest, 1 for a manifest list.
     pub fn tag_type(&self) -> u8 {
         u8::from(self.platforms.len() > 1)
+    }
+
+    /// The manifest's media type: the stated one, else a Docker manifest list for several platforms and a Docker v2
+    /// manifest for one (what [`Tag::manifest_text`] renders).
+    pub fn manifest_media_type(&self) -> &str {
+        match &self.media_type {
+            Some(m) => m,
+            None if self.platforms.len() > 1 => manifest::LIST_V2,
+            None => manifest::MANIFEST_V2,
+        }
     }
 
     /// The manifest text: the stored one, or one rendered from the tag's fields (a Docker v2 manifest for one

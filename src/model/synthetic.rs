@@ -172,6 +172,8 @@ pub(crate) fn generate_tags(count: usize, seed: u64, max_platforms: usize) -> Ve
             creator: shared.user.clone(),
             updater: shared.user.clone(),
             platforms,
+            media_type: None,
+            kms_signature: None,
         });
     }
     tags.sort_by(|a, b| a.name.cmp(&b.name));

@@ -3,5 +3,7 @@
 pub mod catalogue;
 pub mod crypto;
 pub mod fuzzy;
+pub mod listing;
 pub mod page;
 pub mod query;
+pub mod tc3;

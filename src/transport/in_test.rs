@@ -3,9 +3,11 @@
 //! The catch-all is mounted at the lowest priority (255), so any mock the test mounts itself (default priority 5)
 //! wins for the requests it matches: override one answer, keep the emulator for the rest.
 
-use super::{Credentials, Emulator, Options};
+use crate::Emulator;
 use crate::http::{Request, Response};
-use crate::model::{Dataset, ProviderId};
+use crate::model::Dataset;
+use crate::pipeline::{Credentials, Options, Spec};
+use std::marker::PhantomData;
 use wiremock::{Mock, MockServer, Respond, ResponseTemplate, matchers::any};
 
 /// Priority of the emulator's catch-all mock: the lowest wiremock has.
@@ -61,84 +63,88 @@ async fn mount(emulator: Emulator) -> MockServer {
     server
 }
 
-macro_rules! provider_mock {
-    ($(#[$doc:meta])* $name:ident, $provider:expr) => {
-        $(#[$doc])*
-        #[derive(Debug)]
-        pub struct $name {
-            server: MockServer,
-            emulator: Emulator,
-        }
-
-        impl $name {
-            /// Starts a mock on a random loopback port serving the embedded default dataset.
-            pub async fn start() -> Self {
-                Self::start_with(Dataset::embedded().expect("embedded dataset is valid"), Credentials::default(), Options::default()).await
-            }
-
-            /// Starts a mock serving `dataset` with the given credentials and options. Only this provider answers.
-            pub async fn start_with(dataset: Dataset, credentials: Credentials, mut options: Options) -> Self {
-                options.providers = vec![$provider];
-                let emulator = Emulator::with(dataset, credentials, options);
-                let server = mount(emulator.clone()).await;
-                Self { server, emulator }
-            }
-
-            /// Base URI, e.g. `http://127.0.0.1:41234`.
-            pub fn uri(&self) -> String {
-                self.server.uri()
-            }
-
-            /// The underlying wiremock server, to mount overriding mocks or inspect received requests.
-            pub fn server(&self) -> &MockServer {
-                &self.server
-            }
-
-            /// The emulator behind the mock.
-            pub fn emulator(&self) -> &Emulator {
-                &self.emulator
-            }
-        }
-    };
+/// One provider's emulator for tests, on a wiremock server: `ProviderMock<Swr>` is [`crate::SwrMock`], and so on for
+/// every provider. Only that provider answers; the catch-all lets any mock mounted on [`ProviderMock::server`] win.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() {
+/// use wiremock::{Mock, ResponseTemplate, matchers::{method, path}};
+///
+/// // Arrange: the emulator, plus one answer of our own that overrides it.
+/// let swr = regmock::SwrMock::start().await;
+/// Mock::given(method("GET"))
+///     .and(path("/v2/manage/namespaces/group/repos/busybox/tags/latest"))
+///     .respond_with(ResponseTemplate::new(500))
+///     .mount(swr.server())
+///     .await;
+///
+/// // Act
+/// let client = reqwest::Client::new();
+/// let get = |tag: &str| {
+///     client
+///         .get(format!("{}/v2/manage/namespaces/group/repos/busybox/tags/{tag}", swr.uri()))
+///         .header("X-Auth-Token", "any-token")
+///         .send()
+/// };
+/// let overridden = get("latest").await.unwrap();
+/// let emulated = get("log").await.unwrap();
+///
+/// // Assert
+/// assert_eq!(overridden.status(), 500);
+/// assert_eq!(emulated.status(), 200);
+/// # }
+/// ```
+pub struct ProviderMock<P: Spec> {
+    server: MockServer,
+    emulator: Emulator,
+    provider: PhantomData<fn() -> P>,
 }
 
-provider_mock!(
-    /// Huawei Cloud SWR emulator for tests, on a wiremock server.
-    ///
-    /// ```
-    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
-    /// use wiremock::{Mock, ResponseTemplate, matchers::{method, path}};
-    ///
-    /// // Arrange: the emulator, plus one answer of our own that overrides it.
-    /// let swr = regmock::SwrMock::start().await;
-    /// Mock::given(method("GET"))
-    ///     .and(path("/v2/manage/namespaces/group/repos/busybox/tags/latest"))
-    ///     .respond_with(ResponseTemplate::new(500))
-    ///     .mount(swr.server())
-    ///     .await;
-    ///
-    /// // Act
-    /// let client = reqwest::Client::new();
-    /// let get = |tag: &str| {
-    ///     client
-    ///         .get(format!("{}/v2/manage/namespaces/group/repos/busybox/tags/{tag}", swr.uri()))
-    ///         .header("X-Auth-Token", "any-token")
-    ///         .send()
-    /// };
-    /// let overridden = get("latest").await.unwrap();
-    /// let emulated = get("log").await.unwrap();
-    ///
-    /// // Assert
-    /// assert_eq!(overridden.status(), 500);
-    /// assert_eq!(emulated.status(), 200);
-    /// # }
-    /// ```
-    SwrMock,
-    ProviderId::Swr
-);
+impl<P: Spec> std::fmt::Debug for ProviderMock<P> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ProviderMock")
+            .field("provider", &P::ID)
+            .field("uri", &self.server.uri())
+            .finish()
+    }
+}
 
-provider_mock!(
-    /// NAVER Cloud NCR emulator for tests, on a wiremock server.
-    NcrMock,
-    ProviderId::Ncr
-);
+impl<P: Spec> ProviderMock<P> {
+    /// Starts a mock on a random loopback port serving the embedded default dataset.
+    pub async fn start() -> Self {
+        // The embedded dataset is covered by tests; failing here means the crate itself is broken.
+        let dataset = Dataset::embedded().expect("embedded dataset is valid");
+        Self::start_with(dataset, Credentials::default(), Options::default()).await
+    }
+
+    /// Starts a mock serving `dataset` with the given credentials and options.
+    pub async fn start_with(
+        dataset: Dataset,
+        credentials: Credentials,
+        mut options: Options,
+    ) -> Self {
+        options.providers = vec![P::ID];
+        let emulator = Emulator::with(dataset, credentials, options);
+        let server = mount(emulator.clone()).await;
+        Self {
+            server,
+            emulator,
+            provider: PhantomData,
+        }
+    }
+
+    /// Base URI, e.g. `http://127.0.0.1:41234`.
+    pub fn uri(&self) -> String {
+        self.server.uri()
+    }
+
+    /// The underlying wiremock server, to mount overriding mocks or inspect received requests.
+    pub fn server(&self) -> &MockServer {
+        &self.server
+    }
+
+    /// The emulator behind the mock.
+    pub fn emulator(&self) -> &Emulator {
+        &self.emulator
+    }
+}

@@ -3,8 +3,9 @@
 //!
 //! No request journal is kept: a long-running `serve` must keep flat memory under load.
 
-use super::Emulator;
+use crate::Emulator;
 use crate::http::Response;
+use crate::pipeline::Rejection;
 use axum::Router;
 use axum::body::{Body, to_bytes};
 use axum::extract::State;
@@ -23,23 +24,19 @@ async fn handle(
     req: axum::extract::Request,
 ) -> axum::response::Response {
     let (parts, body) = req.into_parts();
-    let body = match to_bytes(body, MAX_BODY_BYTES).await {
-        Ok(b) => b.to_vec(),
-        Err(_) => {
-            return to_axum(Response::json(
-                413,
-                &serde_json::json!({"message": "regmock: request body too large"}),
-            ));
-        }
-    };
+    let read = to_bytes(body, MAX_BODY_BYTES).await;
     let request = super::request_from_parts(
         &parts.method,
         parts.uri.path(),
         parts.uri.query(),
         &parts.headers,
-        body,
+        read.as_ref().map(|b| b.to_vec()).unwrap_or_default(),
     );
-    to_axum(emulator.dispatch(&request))
+    // A body that is too large (or whose chunked encoding is broken) still gets the provider's own error shape.
+    to_axum(match read {
+        Ok(_) => emulator.dispatch(&request),
+        Err(_) => emulator.reject(&request, Rejection::BodyTooLarge),
+    })
 }
 
 fn to_axum(resp: Response) -> axum::response::Response {

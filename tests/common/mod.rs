@@ -6,7 +6,7 @@ pub mod ncr_signer;
 pub mod swr_signer;
 
 use regmock::http::{Request, Response};
-use regmock::transport::{Clock, Credentials, Options};
+use regmock::pipeline::{Clock, Credentials, Options};
 use regmock::{Emulator, model::Dataset};
 use serde_json::Value;
 use std::collections::HashMap;

@@ -1,7 +1,7 @@
 //! Signature v2: the note's vector and near misses, the v1 header, clock skew, unknown keys, missing headers.
 
 use super::*;
-use regmock::transport::Options;
+use regmock::pipeline::Options;
 
 // The note's vector: 2026-11-29T12:00:00Z.
 const TS: &str = "1795953600000";
@@ -30,7 +30,7 @@ fn test_signer_and_server_agree_with_the_note_vector() {
 
 fn at_vector_time() -> regmock::Emulator {
     let options = Options {
-        clock: regmock::transport::Clock::Fixed(
+        clock: regmock::pipeline::Clock::Fixed(
             chrono::DateTime::from_timestamp_millis(1795953600000).unwrap(),
         ),
         ..Options::default()
@@ -117,6 +117,21 @@ fn unknown_key_wrong_secret_and_bad_timestamp_are_rejected() {
         let resp = common::emulator().dispatch(&req);
         assert_gateway_error(&resp, 401, "200", "Invalid authentication information.");
         insta::assert_json_snapshot!("error_401_invalid", resp.body_json());
+    }
+}
+
+/// Regression: `i64::MIN` overflowed the skew subtraction (a panic in debug builds, a wrap past the check in release).
+#[test]
+fn extreme_timestamps_are_invalid_not_a_panic() {
+    for ts in ["-9223372036854775808", "9223372036854775807", "-1"] {
+        let mut req = signed(EXAMPLE);
+        for (n, v) in req.headers.iter_mut() {
+            if n == "x-ncp-apigw-timestamp" {
+                *v = ts.into();
+            }
+        }
+        let resp = common::emulator().dispatch(&req);
+        assert_gateway_error(&resp, 401, "200", "Invalid authentication information.");
     }
 }
 

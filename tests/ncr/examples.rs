@@ -1,7 +1,7 @@
 //! The documented example through every transport, including `NcrMock`.
 
 use super::*;
-use regmock::transport::{Clock, Credentials, Options};
+use regmock::pipeline::{Clock, Credentials, Options};
 
 fn assert_documented(body: &Value) {
     assert_eq!(

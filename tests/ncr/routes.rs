@@ -1,7 +1,6 @@
 //! Regions, image-name encoding, unknown paths, errors catalogue.
 
 use super::*;
-use regmock::providers::ncr::errors::{NcrCode, catalogue};
 
 #[test]
 fn regions_are_separate_data_spaces() {
@@ -79,19 +78,6 @@ fn injected_fault_is_ncr_500() {
         common::emulator().dispatch(&signed(EXAMPLE).header("X-Regmock-Fault", "internal-error"));
     assert_ncr_error(&resp, 500, "Internal Server Error");
     insta::assert_json_snapshot!("error_500_injected", resp.body_json());
-}
-
-#[test]
-fn catalogue_and_code_enum_match_both_ways() {
-    let mut named: Vec<&str> = NcrCode::ALL.iter().map(|c| c.as_str()).collect();
-    named.sort();
-    let filed: Vec<&str> = catalogue().codes().collect();
-    assert_eq!(named, filed);
-    for code in filed {
-        let entry = catalogue().get(code);
-        assert!([400, 401, 403, 404, 500].contains(&entry.status), "{code}");
-        assert!(!entry.source.is_empty());
-    }
 }
 
 #[test]

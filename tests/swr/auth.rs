@@ -3,7 +3,7 @@
 use super::*;
 use crate::common::swr_signer;
 use regmock::http::Request;
-use regmock::transport::Credentials;
+use regmock::pipeline::Credentials;
 
 const DATE: &str = "20261124T120000Z"; // the fixed clock of common::emulator()
 const HEADERS: &[&str] = &["content-type", "host", "user-agent", "x-sdk-date"];

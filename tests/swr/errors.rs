@@ -1,22 +1,8 @@
 //! Error answers: status, code, message and body shape for every catalogue entry.
 
 use super::*;
-use regmock::providers::swr::errors::{SwrCode, catalogue};
-use regmock::transport::{Options, SwrErrorStyle};
-
-#[test]
-fn catalogue_and_code_enum_match_both_ways() {
-    let named: Vec<&str> = SwrCode::ALL.iter().map(|c| c.as_str()).collect();
-    let filed: Vec<&str> = catalogue().codes().collect();
-    let mut sorted = named.clone();
-    sorted.sort();
-    assert_eq!(sorted, filed);
-    for code in filed {
-        let entry = catalogue().get(code);
-        assert!([400, 401, 403, 404, 500].contains(&entry.status), "{code}");
-        assert!(!entry.source.is_empty(), "{code} needs a source");
-    }
-}
+use regmock::pipeline::Options;
+use regmock::providers::swr::{SwrErrorStyle, SwrOptions};
 
 #[test]
 fn unknown_namespace_repository_or_tag_is_404() {
@@ -85,15 +71,28 @@ fn injected_fault_gives_the_documented_500s() {
 }
 
 #[test]
-fn unknown_fault_name_is_refused_loudly() {
+fn unknown_fault_name_is_refused_loudly_in_the_vendor_shape() {
     let resp = common::emulator()
         .dispatch(&common::swr_get("/v2/manage/repos").header("X-Regmock-Fault", "meltdown"));
-    assert_eq!(resp.status, 400);
+    let body = common::json_with_status(&resp, 400, ERROR);
+    assert_eq!(body["error_code"], "SVCSTG.SWR.4000014");
+    let detail = body["errors"][0]["detail"].as_str().unwrap();
     assert!(
-        resp.body_json()["message"]
-            .as_str()
-            .unwrap()
-            .contains("internal-error")
+        detail.contains("internal-error") && detail.contains("SVCSTG.SWR.4040010"),
+        "{detail}"
+    );
+}
+
+#[test]
+fn any_catalogue_code_can_be_asked_for_by_name() {
+    let resp = common::emulator().dispatch(
+        &common::swr_get("/v2/manage/repos").header("X-Regmock-Fault", "SVCSTG.SWR.4040010"),
+    );
+    assert_service_error(
+        &resp,
+        404,
+        "SVCSTG.SWR.4040010",
+        "The image does not exist.",
     );
 }
 
@@ -101,10 +100,9 @@ fn unknown_fault_name_is_refused_loudly() {
 fn legacy_style_renders_the_bare_array() {
     let emu = common::emulator_with(
         common::embedded(),
-        Options {
-            swr_error_style: SwrErrorStyle::Legacy,
-            ..Options::default()
-        },
+        Options::default().with(SwrOptions {
+            error_style: SwrErrorStyle::Legacy,
+        }),
     );
     let resp = emu.dispatch(&common::swr_get(
         "/v2/manage/namespaces/group/repos/nothing/tags",

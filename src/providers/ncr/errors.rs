@@ -6,57 +6,26 @@
 //! NCR's 400/401/403/500 answers to (and the shape NCR's POST operations return).
 
 use crate::http::Response;
-use crate::shared::catalogue::Catalogue;
+use crate::pipeline::{ErrorCode, Layer};
 use serde_json::json;
-use std::sync::LazyLock;
 
-static CATALOGUE: LazyLock<Catalogue> =
-    LazyLock::new(|| Catalogue::from_json(include_str!("errors.json")));
-
-/// The NCR error catalogue.
-pub fn catalogue() -> &'static Catalogue {
-    &CATALOGUE
-}
-
-/// Every error the NCR provider answers with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NcrCode {
-    /// Gateway 401: missing, unknown or invalid signature headers.
-    AuthenticationFailed,
-    /// Gateway 403: valid credentials without permission (injected fault).
-    Forbidden,
-    /// Gateway 404: no API at this path (or method).
-    RouteNotFound,
-    /// NCR 400: invalid `page` or `pagesize`.
-    BadRequest,
-    /// NCR 404: unknown registry (in this region) or image.
-    NotFound,
-    /// NCR 500: injected fault.
-    InternalServerError,
-}
-
-impl NcrCode {
-    /// The catalogue key.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            NcrCode::AuthenticationFailed => "200",
-            NcrCode::Forbidden => "230",
-            NcrCode::RouteNotFound => "300",
-            NcrCode::BadRequest => "BadRequest",
-            NcrCode::NotFound => "NotFound",
-            NcrCode::InternalServerError => "InternalServerError",
-        }
+crate::error_codes! {
+    #[catalogue(include_str!("errors.json"))]
+    /// Every error the NCR provider answers with.
+    pub enum NcrCode {
+        /// Gateway 401: missing, unknown or invalid signature headers.
+        AuthenticationFailed = "200",
+        /// Gateway 403: valid credentials without permission (injected fault).
+        Forbidden = "230",
+        /// Gateway 404: no API at this path (or method).
+        RouteNotFound = "300",
+        /// NCR 400: invalid `page` or `pagesize`.
+        BadRequest = "BadRequest",
+        /// NCR 404: unknown registry (in this region) or image.
+        NotFound = "NotFound",
+        /// NCR 500: injected fault.
+        InternalServerError = "InternalServerError",
     }
-
-    /// Every variant, for the catalogue-consistency test.
-    pub const ALL: &'static [NcrCode] = &[
-        NcrCode::AuthenticationFailed,
-        NcrCode::Forbidden,
-        NcrCode::RouteNotFound,
-        NcrCode::BadRequest,
-        NcrCode::NotFound,
-        NcrCode::InternalServerError,
-    ];
 }
 
 /// Gateway `details` for credentials that are absent (text observed on NAVER gateways).
@@ -67,21 +36,17 @@ pub const DETAILS_INVALID: &str = "Invalid authentication information.";
 /// An NCR error: a [`NcrCode`] plus the detail of this occurrence.
 pub type ApiError = crate::shared::catalogue::ApiError<NcrCode>;
 
-impl ApiError {
-    /// Renders the body for this error.
-    pub fn render(&self) -> Response {
-        let key = self.code.as_str();
-        let entry = catalogue().get(key);
-        let body = if entry.layer == "gateway" {
-            json!({"error": {"errorCode": key, "message": entry.message, "details": self.detail}})
-        } else {
-            let message = if self.detail.is_empty() {
-                entry.message.clone()
-            } else {
-                format!("{}: {}", entry.message, self.detail)
-            };
-            json!({"returnCode": entry.status, "returnMessage": message})
-        };
-        Response::json(entry.status, &body)
-    }
+/// Renders the body for `error`.
+pub fn render(error: &ApiError) -> Response {
+    let key = error.code.as_str();
+    let entry = error.entry();
+    let body = match entry.layer {
+        Layer::Gateway => {
+            json!({"error": {"errorCode": key, "message": entry.message, "details": error.detail}})
+        }
+        Layer::Service => {
+            json!({"returnCode": entry.status, "returnMessage": error.message_with_detail()})
+        }
+    };
+    Response::json(entry.status, &body)
 }

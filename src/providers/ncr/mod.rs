@@ -21,9 +21,9 @@ pub mod wire;
 
 use crate::http::{Request, Response};
 use crate::model::{ProviderId, Registry, Repository};
-use crate::providers::{Ctx, Provider};
+use crate::pipeline::{Cause, Ctx, Spec};
+use crate::shared::listing::{Selection, TagOrder, TagQuery};
 use crate::shared::page;
-use crate::transport::fault::Fault;
 use errors::{ApiError, NcrCode};
 use routes::TagListRoute;
 
@@ -31,25 +31,64 @@ use routes::TagListRoute;
 #[derive(Debug)]
 pub struct Ncr;
 
-impl Provider for Ncr {
-    fn id(&self) -> ProviderId {
-        ProviderId::Ncr
-    }
+impl Spec for Ncr {
+    const ID: ProviderId = ProviderId::Ncr;
+    const REQUEST_ID_HEADER: Option<&'static str> = Some("x-ncp-trace-id");
+    type Route = TagListRoute;
+    type Code = NcrCode;
 
     fn claims(&self, req: &Request) -> bool {
         req.path.starts_with("/ncr/")
     }
 
-    fn handle(&self, ctx: &Ctx<'_>, req: &Request) -> Response {
-        let result = routes::route(&req.method, &req.path)
+    fn route(&self, req: &Request) -> Result<TagListRoute, ApiError> {
+        routes::route(&req.method, &req.path)
             .ok_or_else(|| ApiError::new(NcrCode::RouteNotFound, "no API at this path"))
-            .and_then(|route| {
-                auth::check(ctx, req)?;
-                answer(ctx, req, &route)
-            });
-        result
-            .unwrap_or_else(|e| e.render())
-            .with_header("x-ncp-trace-id", ctx.request_id)
+    }
+
+    fn authenticate(&self, ctx: &Ctx<'_>, req: &Request, _: &TagListRoute) -> Result<(), ApiError> {
+        auth::check(ctx, req)
+    }
+
+    fn code_for(&self, cause: Cause, _: Option<&TagListRoute>) -> NcrCode {
+        match cause {
+            Cause::Forbidden => NcrCode::Forbidden,
+            // NCR documents no rate limit, so throttling never reaches here.
+            Cause::InternalError | Cause::Throttled => NcrCode::InternalServerError,
+            Cause::UnknownFault | Cause::BodyTooLarge => NcrCode::BadRequest,
+        }
+    }
+
+    fn answer(
+        &self,
+        ctx: &Ctx<'_>,
+        req: &Request,
+        route: &TagListRoute,
+    ) -> Result<Response, ApiError> {
+        let paging = params::parse(req.query.as_deref())?;
+        let (reg, repo) = find_image(ctx, route)?;
+        // Undocumented: NCR has no soft delete, so tags a dataset marks `deleted` are not listed.
+        let query = TagQuery {
+            live_only: true,
+            ..TagQuery::all(TagOrder::UpdatedDesc)
+        };
+        let selection = Selection::of(repo, &query);
+        let total = selection.len();
+        let at = page::numbered(paging.page, paging.size, total);
+        let body = wire::GetImageTagListResponse {
+            count: total as u64,
+            next: at.next,
+            previous: at.previous,
+            results: selection
+                .window(at.range)
+                .map(|tag| wire::TagResult::new(reg, tag))
+                .collect(),
+        };
+        Ok(Response::json(200, &body))
+    }
+
+    fn render(&self, _: &Ctx<'_>, error: &ApiError) -> Response {
+        errors::render(error)
     }
 
     fn sample_curl(&self, base: &str) -> String {
@@ -60,48 +99,6 @@ impl Provider for Ncr {
     }
 }
 
-fn answer(ctx: &Ctx<'_>, req: &Request, route: &TagListRoute) -> Result<Response, ApiError> {
-    match ctx.fault {
-        None => {}
-        Some(Fault::Forbidden) => return Err(ApiError::new(NcrCode::Forbidden, "injected fault")),
-        Some(Fault::InternalError) => {
-            return Err(ApiError::new(
-                NcrCode::InternalServerError,
-                "injected fault",
-            ));
-        }
-    }
-    let paging = params::parse(req.query.as_deref())?;
-    let (reg, repo) = find_image(ctx, route)?;
-    // Undocumented: NCR has no soft delete, so tags a dataset marks `deleted` are not listed. Datasets rarely have
-    // any, so the precomputed order is used as is unless one does.
-    let order = repo.tags_by_updated(true);
-    let live: Vec<u32>;
-    let order = if repo.tags.iter().any(|t| t.deleted.is_some()) {
-        live = order
-            .iter()
-            .copied()
-            .filter(|&i| repo.tags[i as usize].deleted.is_none())
-            .collect();
-        &live[..]
-    } else {
-        order
-    };
-    let total = order.len();
-    let at = page::numbered(paging.page, paging.size, total);
-    let results = order[at.range]
-        .iter()
-        .map(|&i| wire::TagResult::new(reg, &repo.tags[i as usize]))
-        .collect();
-    let body = wire::GetImageTagListResponse {
-        count: total as u64,
-        next: at.next,
-        previous: at.previous,
-        results,
-    };
-    Ok(Response::json(200, &body))
-}
-
 /// The registry (in the route's region) and the image. NCR images live in namespace `""`; an image in another
 /// namespace of a user dataset is addressed as `namespace/name`.
 fn find_image<'a>(
@@ -110,8 +107,8 @@ fn find_image<'a>(
 ) -> Result<(&'a Registry, &'a Repository), ApiError> {
     let reg = ctx
         .dataset
-        .registries_of(ProviderId::Ncr)
-        .find(|r| r.region == route.region && r.name == route.registry)
+        .registry(ProviderId::Ncr, &route.registry)
+        .filter(|r| r.region == route.region)
         .ok_or_else(|| {
             ApiError::new(
                 NcrCode::NotFound,
@@ -121,21 +118,15 @@ fn find_image<'a>(
                 ),
             )
         })?;
-    reg.namespaces
-        .iter()
-        .flat_map(|ns| ns.repositories.iter().map(move |r| (ns, r)))
-        .find(|(ns, r)| {
-            if ns.name.is_empty() {
-                r.name == route.image
-            } else {
-                route
-                    .image
-                    .strip_prefix(ns.name.as_str())
-                    .and_then(|s| s.strip_prefix('/'))
-                    == Some(r.name.as_str())
-            }
-        })
-        .map(|(_, r)| (reg, r))
+    let image = &route.image;
+    // `a/b/c` is image `a/b/c` of namespace "", else `b/c` of namespace `a`, else `c` of namespace `a/b`.
+    let splits = image
+        .match_indices('/')
+        .map(|(i, _)| (&image[..i], &image[i + 1..]));
+    std::iter::once(("", image.as_str()))
+        .chain(splits)
+        .find_map(|(ns, name)| reg.repository(ns, name).ok())
+        .map(|repo| (reg, repo))
         .ok_or_else(|| {
             ApiError::new(
                 NcrCode::NotFound,

@@ -4,7 +4,7 @@
 
 use super::errors::{ApiError, SwrCode};
 use crate::http::Request;
-use crate::providers::Ctx;
+use crate::pipeline::Ctx;
 use crate::shared::crypto::{constant_time_eq, hmac_sha256, sha256_hex};
 use crate::shared::query;
 use chrono::{NaiveDateTime, TimeDelta};
@@ -29,9 +29,6 @@ fn encode(s: &str) -> String {
 
 /// Checks the request's credentials.
 pub fn check(ctx: &Ctx<'_>, req: &Request) -> Result<(), ApiError> {
-    if ctx.options.no_auth {
-        return Ok(());
-    }
     if let Some(token) = req.header_value("X-Auth-Token") {
         return if ctx.credentials.token_ok(token.trim()) {
             Ok(())

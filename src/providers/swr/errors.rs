@@ -6,92 +6,70 @@
 //! new `error_code`/`error_msg`/`details[]`, which the official SDK parses) and the older bare array.
 
 use crate::http::Response;
-use crate::shared::catalogue::Catalogue;
-use crate::transport::SwrErrorStyle;
+use crate::pipeline::{ErrorCode, Layer};
+use serde::{Deserialize, Serialize};
 use serde_json::json;
-use std::sync::LazyLock;
 
-static CATALOGUE: LazyLock<Catalogue> =
-    LazyLock::new(|| Catalogue::from_json(include_str!("errors.json")));
-
-/// The SWR error catalogue.
-pub fn catalogue() -> &'static Catalogue {
-    &CATALOGUE
-}
-
-/// Every code the SWR provider can answer with.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SwrCode {
-    /// No such API (path or method).
-    ApiNotFound,
-    /// Missing, unknown or invalid credentials.
-    BadAuth,
-    /// A query or filter parameter is invalid.
-    InvalidParameter,
-    /// Valid credentials without permission (injected fault).
-    Forbidden,
-    /// Namespace, repository or tag not found.
-    ImageNotFound,
-    /// Injected internal error on the show operation.
-    ImageInfoFailed,
-    /// Injected internal error on the list operations.
-    ImageListFailed,
-}
-
-impl SwrCode {
-    /// The vendor's code string (the catalogue key).
-    pub fn as_str(self) -> &'static str {
-        match self {
-            SwrCode::ApiNotFound => "APIGW.0101",
-            SwrCode::BadAuth => "APIGW.0301",
-            SwrCode::InvalidParameter => "SVCSTG.SWR.4000014",
-            SwrCode::Forbidden => "SVCSTG.SWR.4030170",
-            SwrCode::ImageNotFound => "SVCSTG.SWR.4040010",
-            SwrCode::ImageInfoFailed => "SVCSTG.SWR.5000002",
-            SwrCode::ImageListFailed => "SVCSTG.SWR.5000003",
-        }
+crate::error_codes! {
+    #[catalogue(include_str!("errors.json"))]
+    /// Every code the SWR provider can answer with.
+    pub enum SwrCode {
+        /// No such API (path or method).
+        ApiNotFound = "APIGW.0101",
+        /// Missing, unknown or invalid credentials.
+        BadAuth = "APIGW.0301",
+        /// A query or filter parameter is invalid.
+        InvalidParameter = "SVCSTG.SWR.4000014",
+        /// Valid credentials without permission (injected fault).
+        Forbidden = "SVCSTG.SWR.4030170",
+        /// Namespace, repository or tag not found.
+        ImageNotFound = "SVCSTG.SWR.4040010",
+        /// Injected internal error on the show operation.
+        ImageInfoFailed = "SVCSTG.SWR.5000002",
+        /// Injected internal error on the list operations.
+        ImageListFailed = "SVCSTG.SWR.5000003",
     }
+}
 
-    /// Every variant, for the catalogue-consistency test.
-    pub const ALL: &'static [SwrCode] = &[
-        SwrCode::ApiNotFound,
-        SwrCode::BadAuth,
-        SwrCode::InvalidParameter,
-        SwrCode::Forbidden,
-        SwrCode::ImageNotFound,
-        SwrCode::ImageInfoFailed,
-        SwrCode::ImageListFailed,
-    ];
+/// How SWR renders its error bodies; the vendor's appendix exists in both forms.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SwrErrorStyle {
+    /// The current appendix: `{"error_code", "error_msg", "errors":[{"errorCode","errorMessage"}], ...}`, which the
+    /// official SDK parses.
+    #[default]
+    Combined,
+    /// The older appendix: a bare array `[{"errorCode","errorMessage","detail"}]`.
+    Legacy,
+}
+
+/// SWR's own options, set with [`crate::Options::with`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct SwrOptions {
+    /// Error body form.
+    pub error_style: SwrErrorStyle,
 }
 
 /// An SWR error: a [`SwrCode`] plus the detail of this occurrence.
 pub type ApiError = crate::shared::catalogue::ApiError<SwrCode>;
 
-impl ApiError {
-    /// Renders the vendor body for this error.
-    pub fn render(&self, style: SwrErrorStyle, request_id: &str) -> Response {
-        let code = self.code.as_str();
-        let entry = catalogue().get(code);
-        let body = if entry.layer == "gateway" {
-            let msg = if self.detail.is_empty() {
-                entry.message.clone()
-            } else {
-                format!("{}: {}", entry.message, self.detail)
-            };
-            json!({"error_code": code, "error_msg": msg, "request_id": request_id})
-        } else {
-            match style {
-                SwrErrorStyle::Combined => json!({
-                    "errors": [{"errorCode": code, "errorMessage": entry.message, "detail": self.detail}],
-                    "error_code": code,
-                    "error_msg": entry.message,
-                    "details": [{"error_code": code, "error_msg": self.detail}],
-                }),
-                SwrErrorStyle::Legacy => {
-                    json!([{"errorCode": code, "errorMessage": entry.message, "detail": self.detail}])
-                }
-            }
-        };
-        Response::json(entry.status, &body).with_header("X-Request-Id", request_id)
-    }
+/// Renders the vendor body for `error`.
+pub fn render(error: &ApiError, style: SwrErrorStyle, request_id: &str) -> Response {
+    let code = error.code.as_str();
+    let entry = error.entry();
+    let body = match (entry.layer, style) {
+        (Layer::Gateway, _) => {
+            json!({"error_code": code, "error_msg": error.message_with_detail(), "request_id": request_id})
+        }
+        (Layer::Service, SwrErrorStyle::Combined) => json!({
+            "errors": [{"errorCode": code, "errorMessage": entry.message, "detail": error.detail}],
+            "error_code": code,
+            "error_msg": entry.message,
+            "details": [{"error_code": code, "error_msg": error.detail}],
+        }),
+        (Layer::Service, SwrErrorStyle::Legacy) => {
+            json!([{"errorCode": code, "errorMessage": entry.message, "detail": error.detail}])
+        }
+    };
+    Response::json(entry.status, &body).with_header("X-Request-Id", request_id)
 }

@@ -21,11 +21,13 @@ pub mod params;
 pub mod routes;
 pub mod wire;
 
+pub use errors::{SwrErrorStyle, SwrOptions};
+
 use crate::http::{Request, Response};
-use crate::model::{Namespace, ProviderId, Registry, Repository};
-use crate::providers::{Ctx, Provider};
+use crate::model::{Missing, Namespace, ProviderId, Registry, Repository};
+use crate::pipeline::{Cause, Ctx, Spec};
+use crate::shared::listing::{NameMatch, Selection, TagOrder, TagQuery};
 use crate::shared::{fuzzy, page};
-use crate::transport::fault::Fault;
 use errors::{ApiError, SwrCode};
 use params::{ListKind, ListParams, OrderColumn};
 use routes::Route;
@@ -38,28 +40,41 @@ pub struct Swr;
 /// Path prefix of every SWR operation regmock serves.
 pub const PATH_PREFIX: &str = "/v2/manage/";
 
-impl Provider for Swr {
-    fn id(&self) -> ProviderId {
-        ProviderId::Swr
-    }
+impl Spec for Swr {
+    const ID: ProviderId = ProviderId::Swr;
+    const REQUEST_ID_HEADER: Option<&'static str> = Some("X-Request-Id");
+    type Route = Route;
+    type Code = SwrCode;
 
     fn claims(&self, req: &Request) -> bool {
         req.path.starts_with(PATH_PREFIX) || req.path == "/v2/manage"
     }
 
-    fn handle(&self, ctx: &Ctx<'_>, req: &Request) -> Response {
-        let result = routes::route(&req.method, &req.path)
-            .ok_or_else(|| ApiError::new(SwrCode::ApiNotFound, ""))
-            .and_then(|route| {
-                auth::check(ctx, req)?;
-                answer(ctx, req, &route)
-            });
-        let resp = result.unwrap_or_else(|e| e.render(ctx.options.swr_error_style, ctx.request_id));
-        if resp.header_value("X-Request-Id").is_some() {
-            resp
-        } else {
-            resp.with_header("X-Request-Id", ctx.request_id)
+    fn route(&self, req: &Request) -> Result<Route, ApiError> {
+        routes::route(&req.method, &req.path).ok_or_else(|| ApiError::new(SwrCode::ApiNotFound, ""))
+    }
+
+    fn authenticate(&self, ctx: &Ctx<'_>, req: &Request, _: &Route) -> Result<(), ApiError> {
+        auth::check(ctx, req)
+    }
+
+    fn code_for(&self, cause: Cause, route: Option<&Route>) -> SwrCode {
+        match (cause, route) {
+            (Cause::Forbidden, _) => SwrCode::Forbidden,
+            (Cause::InternalError, Some(Route::ShowRepoTag { .. })) => SwrCode::ImageInfoFailed,
+            // SWR documents no rate limit, so throttling never reaches here; an internal error is the honest answer.
+            (Cause::InternalError | Cause::Throttled, _) => SwrCode::ImageListFailed,
+            (Cause::UnknownFault | Cause::BodyTooLarge, _) => SwrCode::InvalidParameter,
         }
+    }
+
+    fn answer(&self, ctx: &Ctx<'_>, req: &Request, route: &Route) -> Result<Response, ApiError> {
+        answer(ctx, req, route)
+    }
+
+    fn render(&self, ctx: &Ctx<'_>, error: &ApiError) -> Response {
+        let style = ctx.options.get::<SwrOptions>().error_style;
+        errors::render(error, style, &ctx.request_id.simple().to_string())
     }
 
     fn sample_curl(&self, base: &str) -> String {
@@ -70,18 +85,6 @@ impl Provider for Swr {
 }
 
 fn answer(ctx: &Ctx<'_>, req: &Request, route: &Route) -> Result<Response, ApiError> {
-    match (ctx.fault, route) {
-        (None, _) => {}
-        (Some(Fault::Forbidden), _) => {
-            return Err(ApiError::new(SwrCode::Forbidden, "injected fault"));
-        }
-        (Some(Fault::InternalError), Route::ShowRepoTag { .. }) => {
-            return Err(ApiError::new(SwrCode::ImageInfoFailed, "injected fault"));
-        }
-        (Some(Fault::InternalError), _) => {
-            return Err(ApiError::new(SwrCode::ImageListFailed, "injected fault"));
-        }
-    }
     let registry = ctx.dataset.registries_of(ProviderId::Swr).next();
     match route {
         Route::ListReposDetails => {
@@ -122,24 +125,14 @@ fn find_repository<'a>(
     namespace: &str,
     repository: &str,
 ) -> Result<(&'a Registry, &'a Repository), ApiError> {
-    let not_found = || {
-        ApiError::new(
-            SwrCode::ImageNotFound,
-            format!("repository {namespace}/{repository} does not exist"),
-        )
-    };
-    let reg = registry.ok_or_else(not_found)?;
-    let ns = reg
-        .namespaces
-        .iter()
-        .find(|n| n.name == namespace)
-        .ok_or_else(not_found)?;
-    let repo = ns
-        .repositories
-        .binary_search_by(|r| r.name.as_str().cmp(repository))
-        .map(|i| &ns.repositories[i])
-        .map_err(|_| not_found())?;
-    Ok((reg, repo))
+    let reg = registry.ok_or(Missing::Registry);
+    reg.and_then(|reg| Ok((reg, reg.repository(namespace, repository)?)))
+        .map_err(|_| {
+            ApiError::new(
+                SwrCode::ImageNotFound,
+                format!("repository {namespace}/{repository} does not exist"),
+            )
+        })
 }
 
 fn content_range(params: &ListParams, count: usize, total: usize) -> Option<String> {
@@ -214,52 +207,22 @@ fn list_repository_tags(
     repo: &Repository,
     params: &ListParams,
 ) -> Response {
-    let n = repo.tags.len() as u32;
-    // Orders come precomputed from the dataset (name order is the storage order), so no request sorts a large
-    // repository and an unfiltered page allocates only its own items.
-    let ordered = || -> Box<dyn Iterator<Item = u32> + '_> {
-        match (params.order.column, params.order.descending) {
-            (OrderColumn::Name, false) => Box::new(0..n),
-            (OrderColumn::Name, true) => Box::new((0..n).rev()),
-            (_, descending) => Box::new(repo.tags_by_updated(descending).iter().copied()),
-        }
+    let order = match (params.order.column, params.order.descending) {
+        (OrderColumn::Name, false) => TagOrder::NameAsc,
+        (OrderColumn::Name, true) => TagOrder::NameDesc,
+        (_, false) => TagOrder::UpdatedAsc,
+        (_, true) => TagOrder::UpdatedDesc,
     };
-    let project =
-        |i: u32| wire::ShowReposTagResp::new(reg, namespace, repo, &repo.tags[i as usize]);
-    let (total, items): (usize, Vec<wire::ShowReposTagResp>) = match params.tag.as_deref() {
-        // Unfiltered: the total is known, so only the page is walked.
-        None => {
-            let total = repo.tags.len();
-            let window = page::window(params.offset, params.limit, total);
-            (
-                total,
-                ordered()
-                    .skip(window.start)
-                    .take(window.len())
-                    .map(project)
-                    .collect(),
-            )
-        }
-        // Filtered: scan in storage (name) order, which reads memory sequentially, then order the (usually few)
-        // matches. Storage order is name order, so a stable sort on the time alone keeps the name tie-break.
-        Some(wanted) => {
-            let mut matches: Vec<u32> = (0..n)
-                .filter(|&i| fuzzy::matches(&repo.tags[i as usize].name, wanted))
-                .collect();
-            let updated = |i: &u32| repo.tags[*i as usize].updated;
-            match (params.order.column, params.order.descending) {
-                (OrderColumn::Name, false) => {}
-                (OrderColumn::Name, true) => matches.reverse(),
-                (_, false) => matches.sort_by_key(updated),
-                (_, true) => matches.sort_by_key(|i| std::cmp::Reverse(updated(i))),
-            }
-            let window = page::window(params.offset, params.limit, matches.len());
-            (
-                matches.len(),
-                matches[window].iter().copied().map(project).collect(),
-            )
-        }
+    let query = TagQuery {
+        name: params.tag.as_deref().map(NameMatch::Contains),
+        ..TagQuery::all(order)
     };
+    let selection = Selection::of(repo, &query);
+    let total = selection.len();
+    let items: Vec<wire::ShowReposTagResp> = selection
+        .window(page::window(params.offset, params.limit, total))
+        .map(|tag| wire::ShowReposTagResp::new(reg, namespace, repo, tag))
+        .collect();
     let range = content_range(params, items.len(), total);
     with_range(Response::json(200, &items), range)
 }

@@ -1,0 +1,126 @@
+//! The emulator: a dataset, credentials and options, answering requests for every enabled provider.
+//!
+//! [`Emulator::dispatch`] is the only way into the providers; the transports in [`crate::transport`] are thin adapters
+//! around it.
+
+use crate::http::{Request, Response};
+use crate::model::Dataset;
+use crate::pipeline::{Clock, Credentials, Ctx, Options, Provider, RateLimiter, Rejection};
+use crate::providers::PROVIDERS;
+use chrono::Utc;
+use std::sync::Arc;
+
+struct Inner {
+    dataset: Dataset,
+    credentials: Credentials,
+    options: Options,
+    providers: Vec<&'static dyn Provider>,
+    limiter: RateLimiter,
+}
+
+/// The emulator: a dataset plus options, answering requests for every enabled provider. Cheap to clone.
+///
+/// ```
+/// use regmock::{Emulator, http::Request};
+/// let emu = Emulator::embedded();
+/// let resp = emu.dispatch(&Request::get("/v2/manage/repos?filter=name::busybox").header("X-Auth-Token", "t"));
+/// assert_eq!(resp.status, 200);
+/// ```
+#[derive(Clone)]
+pub struct Emulator {
+    inner: Arc<Inner>,
+}
+
+impl std::fmt::Debug for Emulator {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Emulator")
+            .field("registries", &self.inner.dataset.registries.len())
+            .field("options", &self.inner.options)
+            .finish()
+    }
+}
+
+impl Emulator {
+    /// An emulator over `dataset` with default credentials and options.
+    pub fn new(dataset: Dataset) -> Emulator {
+        Emulator::with(dataset, Credentials::default(), Options::default())
+    }
+
+    /// An emulator over the embedded default dataset.
+    pub fn embedded() -> Emulator {
+        // The embedded dataset is covered by tests; failing here means the binary itself is broken.
+        Emulator::new(Dataset::embedded().expect("embedded dataset is valid"))
+    }
+
+    /// An emulator with explicit credentials and options.
+    pub fn with(dataset: Dataset, credentials: Credentials, options: Options) -> Emulator {
+        let providers = PROVIDERS
+            .iter()
+            .copied()
+            .filter(|p| options.providers.is_empty() || options.providers.contains(&p.id()))
+            .collect();
+        Emulator {
+            inner: Arc::new(Inner {
+                dataset,
+                credentials,
+                options,
+                providers,
+                limiter: RateLimiter::default(),
+            }),
+        }
+    }
+
+    /// The dataset served.
+    pub fn dataset(&self) -> &Dataset {
+        &self.inner.dataset
+    }
+
+    /// The credentials accepted.
+    pub fn credentials(&self) -> &Credentials {
+        &self.inner.credentials
+    }
+
+    /// The options in force.
+    pub fn options(&self) -> &Options {
+        &self.inner.options
+    }
+
+    /// The providers this emulator answers for.
+    pub fn providers(&self) -> &[&'static dyn Provider] {
+        &self.inner.providers
+    }
+
+    /// Answers one request. Never panics on any input; a path no provider claims gets a plain 404.
+    pub fn dispatch(&self, req: &Request) -> Response {
+        self.answer(req, None)
+    }
+
+    /// Answers a request the transport could not read whole (its body is left out): the provider that claims it
+    /// answers its own error for `rejection`.
+    pub fn reject(&self, req: &Request, rejection: Rejection) -> Response {
+        self.answer(req, Some(rejection))
+    }
+
+    fn answer(&self, req: &Request, rejection: Option<Rejection>) -> Response {
+        let now = match self.inner.options.clock {
+            Clock::System => Utc::now(),
+            Clock::Fixed(t) => t,
+        };
+        let ctx = Ctx {
+            dataset: &self.inner.dataset,
+            now,
+            credentials: &self.inner.credentials,
+            options: &self.inner.options,
+            request_id: uuid::Uuid::new_v4(),
+            limiter: &self.inner.limiter,
+            rejection,
+        };
+        match self.inner.providers.iter().find(|p| p.claims(req)) {
+            Some(p) => p.handle(&ctx, req),
+            None => Response::json(
+                404,
+                &serde_json::json!({"message": format!("regmock: no emulated API at {}", req.path)}),
+            ),
+        }
+    }
+}

@@ -1,0 +1,219 @@
+//! The provider seam: one request pipeline, and providers as specs plugged into it.
+//!
+//! Every request runs the same steps, written once in [`run`]:
+//! refused at the edge? → route → authenticate → rate limit → injected fault → answer → render errors → request id.
+//! A provider ([`Spec`]) supplies its routes, its authentication, its wire types, its `errors.json` (through
+//! [`ErrorCode`]) and its error body shape; it never sees a transport, a socket or the system clock.
+
+mod credentials;
+mod fault;
+mod limiter;
+mod options;
+
+pub use crate::shared::catalogue::{ApiError, ErrorCode, ErrorEntry, Layer};
+pub use credentials::{Credentials, DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY, KeyPair};
+pub use fault::{FAULT_HEADER, Fault};
+pub use limiter::RateLimiter;
+pub use options::{Clock, Options, ProviderOptions, RateLimit};
+
+use crate::http::{Request, Response};
+use crate::model::{Dataset, ProviderId};
+use chrono::{DateTime, Utc};
+
+/// Why a transport refused a request before the provider could read it; the provider still answers, in its own
+/// error shape.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Rejection {
+    /// The body is larger than the transport reads, or could not be decoded.
+    BodyTooLarge,
+}
+
+/// Everything a handler may read besides the request.
+#[derive(Debug)]
+pub struct Ctx<'a> {
+    /// The data served.
+    pub dataset: &'a Dataset,
+    /// "Now", from the emulator's clock (real or fixed).
+    pub now: DateTime<Utc>,
+    /// Accepted credentials.
+    pub credentials: &'a Credentials,
+    /// Behaviour switches.
+    pub options: &'a Options,
+    /// Id of this request; each provider places it where its vendor does (a header, or the body).
+    pub request_id: uuid::Uuid,
+    /// Request counters for documented rate limits.
+    pub limiter: &'a RateLimiter,
+    /// Set when the transport refused the request before reading it whole.
+    pub rejection: Option<Rejection>,
+}
+
+/// What the pipeline needs an error code for; each provider maps these to its own catalogue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cause {
+    /// The `internal-error` fault.
+    InternalError,
+    /// The `forbidden` fault.
+    Forbidden,
+    /// Over the documented rate limit.
+    Throttled,
+    /// An `X-Regmock-Fault` value that is neither a named fault nor a catalogue code.
+    UnknownFault,
+    /// See [`Rejection::BodyTooLarge`].
+    BodyTooLarge,
+}
+
+/// A documented rate limit that applies to one request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RateKey<'r> {
+    /// The action counted (TCR `X-TC-Action`).
+    pub action: &'static str,
+    /// Who is counted (TCR SecretId).
+    pub caller: &'r str,
+    /// The vendor's documented requests per second.
+    pub per_second: u32,
+}
+
+/// One vendor API as a spec for the pipeline.
+pub trait Spec: Send + Sync + 'static {
+    /// Which vendor this is; also the folder, CLI value and schema directory name.
+    const ID: ProviderId;
+    /// The header that carries the request id, or `None` when the body does (TCR's `RequestId`).
+    const REQUEST_ID_HEADER: Option<&'static str>;
+    /// An operation with its path parameters.
+    type Route;
+    /// The provider's error codes (see [`crate::error_codes!`]).
+    type Code: ErrorCode;
+
+    /// Whether this provider answers `req` (by path prefix or a vendor header).
+    fn claims(&self, req: &Request) -> bool;
+    /// Which operation `req` asks for.
+    fn route(&self, req: &Request) -> Result<Self::Route, ApiError<Self::Code>>;
+    /// Checks the request's credentials (never called with `no_auth`).
+    fn authenticate(
+        &self,
+        ctx: &Ctx<'_>,
+        req: &Request,
+        route: &Self::Route,
+    ) -> Result<(), ApiError<Self::Code>>;
+    /// The documented rate limit that counts this request, if the vendor documents one.
+    fn rate_limit<'r>(&self, _req: &'r Request, _route: &Self::Route) -> Option<RateKey<'r>> {
+        None
+    }
+    /// The code the provider answers for a pipeline-level cause.
+    fn code_for(&self, cause: Cause, route: Option<&Self::Route>) -> Self::Code;
+    /// The successful answer, or a vendor error.
+    fn answer(
+        &self,
+        ctx: &Ctx<'_>,
+        req: &Request,
+        route: &Self::Route,
+    ) -> Result<Response, ApiError<Self::Code>>;
+    /// The vendor's body for an error (the status comes from the catalogue entry, [`ErrorEntry::status`]).
+    fn render(&self, ctx: &Ctx<'_>, error: &ApiError<Self::Code>) -> Response;
+    /// A ready-to-paste command line against `base` (e.g. `http://127.0.0.1:8080`) that `serve` prints at start-up.
+    fn sample_curl(&self, base: &str) -> String;
+}
+
+/// The object-safe face of a [`Spec`], for the `PROVIDERS` table of the providers module.
+pub trait Provider: Send + Sync + 'static {
+    /// Which vendor this is.
+    fn id(&self) -> ProviderId;
+    /// Whether this provider answers `req`.
+    fn claims(&self, req: &Request) -> bool;
+    /// Answers `req`. Always returns a response: vendor errors are responses, never panics.
+    fn handle(&self, ctx: &Ctx<'_>, req: &Request) -> Response;
+    /// See [`Spec::sample_curl`].
+    fn sample_curl(&self, base: &str) -> String;
+    /// The codes the provider names in code (its [`ErrorCode`] enum).
+    fn error_codes(&self) -> Vec<&'static str>;
+    /// The provider's error catalogue (`errors.json`).
+    fn catalogue(&self) -> &'static crate::shared::catalogue::Catalogue;
+}
+
+impl<S: Spec> Provider for S {
+    fn id(&self) -> ProviderId {
+        S::ID
+    }
+    fn claims(&self, req: &Request) -> bool {
+        Spec::claims(self, req)
+    }
+    fn handle(&self, ctx: &Ctx<'_>, req: &Request) -> Response {
+        run(self, ctx, req)
+    }
+    fn sample_curl(&self, base: &str) -> String {
+        Spec::sample_curl(self, base)
+    }
+    fn error_codes(&self) -> Vec<&'static str> {
+        S::Code::ALL.iter().map(|c| c.as_str()).collect()
+    }
+    fn catalogue(&self) -> &'static crate::shared::catalogue::Catalogue {
+        S::Code::catalogue()
+    }
+}
+
+/// The pipeline every provider runs.
+pub fn run<S: Spec>(spec: &S, ctx: &Ctx<'_>, req: &Request) -> Response {
+    let resp = steps(spec, ctx, req).unwrap_or_else(|e| spec.render(ctx, &e));
+    match S::REQUEST_ID_HEADER {
+        Some(name) if resp.header_value(name).is_none() => {
+            resp.with_header(name, ctx.request_id.simple().to_string())
+        }
+        _ => resp,
+    }
+}
+
+fn steps<S: Spec>(spec: &S, ctx: &Ctx<'_>, req: &Request) -> Result<Response, ApiError<S::Code>> {
+    let cause = |cause: Cause, route: Option<&S::Route>, detail: &str| {
+        ApiError::new(spec.code_for(cause, route), detail)
+    };
+    if ctx.rejection == Some(Rejection::BodyTooLarge) {
+        return Err(cause(
+            Cause::BodyTooLarge,
+            None,
+            "request body too large or not decodable",
+        ));
+    }
+    let route = spec.route(req)?;
+    if !ctx.options.no_auth {
+        spec.authenticate(ctx, req, &route)?;
+    }
+    if let Some(key) = spec.rate_limit(req, &route) {
+        let per_second = match ctx.options.rate_limit {
+            RateLimit::Documented => Some(key.per_second),
+            RateLimit::PerSecond(n) => Some(n),
+            RateLimit::Off => None,
+        };
+        // Without authentication the caller is whatever the client wrote: count everyone as one, so the counters stay
+        // bounded.
+        let caller = if ctx.options.no_auth { "" } else { key.caller };
+        if let Some(n) = per_second
+            && !ctx.limiter.admit(S::ID, key.action, caller, ctx.now, n)
+        {
+            return Err(cause(
+                Cause::Throttled,
+                Some(&route),
+                &format!("more than {n} requests per second"),
+            ));
+        }
+    }
+    match req.header_value(FAULT_HEADER).map(Fault::parse) {
+        None => {}
+        Some(Fault::InternalError) => {
+            return Err(cause(Cause::InternalError, Some(&route), "injected fault"));
+        }
+        Some(Fault::Forbidden) => {
+            return Err(cause(Cause::Forbidden, Some(&route), "injected fault"));
+        }
+        Some(Fault::Code(code)) => {
+            return Err(match S::Code::parse(&code) {
+                Some(c) => ApiError::new(c, "injected fault"),
+                None => cause(
+                    Cause::UnknownFault,
+                    Some(&route),
+                    &Fault::help(S::Code::ALL.iter().map(|c| c.as_str())),
+                ),
+            });
+        }
+    }
+    spec.answer(ctx, req, &route)
+}
