@@ -42,3 +42,5 @@ pub use pipeline::{Credentials, Options};
 pub type SwrMock = transport::in_test::ProviderMock<providers::swr::Swr>;
 /// NAVER Cloud NCR emulator for tests, on a wiremock server (see [`transport::in_test::ProviderMock`]).
 pub type NcrMock = transport::in_test::ProviderMock<providers::ncr::Ncr>;
+/// Tencent Cloud TCR emulator for tests, on a wiremock server (see [`transport::in_test::ProviderMock`]).
+pub type TcrMock = transport::in_test::ProviderMock<providers::tcr::Tcr>;

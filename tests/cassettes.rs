@@ -60,6 +60,13 @@ fn request_of(cassette: &Value) -> Request {
                 sk,
                 common::fixed_now().timestamp_millis() as u64,
             ),
+            "tcr" => regmock::providers::tcr::auth::sign(
+                &mut req,
+                ak,
+                sk,
+                common::fixed_now().timestamp(),
+                "127.0.0.1:8080",
+            ),
             other => panic!("no signer for provider {other}"),
         }
     }

@@ -9,6 +9,7 @@ use std::path::Path;
 const DEFAULT_PARTS: &[(&str, &str)] = &[
     ("swr.json", include_str!("default/swr.json")),
     ("ncr.json", include_str!("default/ncr.json")),
+    ("tcr.json", include_str!("default/tcr.json")),
 ];
 
 /// Why a dataset could not be loaded.

@@ -8,7 +8,7 @@ mod synthetic;
 
 pub use dataset::{Dataset, DatasetError};
 
-pub use synthetic::SyntheticSpec;
+pub use synthetic::{SyntheticSpec, TagNaming, TagShape};
 
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};

@@ -41,7 +41,58 @@ pub enum SyntheticSpec {
         /// Most platform images a tag gets.
         #[serde(default = "one")]
         max_platforms: usize,
+        /// How the tags are named and which share a digest.
+        #[serde(flatten)]
+        shape: TagShape,
     },
+}
+
+/// How generated tags are named: `v0.0.0`, `v0.0.1`, ... (default) or `1`, `2`, ...
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TagNaming {
+    /// `v{i/10000}.{i/100 % 100}.{i % 100}`.
+    #[default]
+    Versions,
+    /// `1`, `2`, `3`, ...
+    Numbers,
+}
+
+/// The names and digests of a generated tag list.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TagShape {
+    /// Naming scheme.
+    #[serde(default)]
+    pub naming: TagNaming,
+    /// Names given to the last tags instead of the scheme's (e.g. `latest`), in generation order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub last_names: Vec<String>,
+    /// How many consecutive tags (in generation order) share one manifest digest.
+    #[serde(default = "one")]
+    pub digest_run: usize,
+}
+
+impl Default for TagShape {
+    fn default() -> Self {
+        TagShape {
+            naming: TagNaming::Versions,
+            last_names: Vec::new(),
+            digest_run: 1,
+        }
+    }
+}
+
+impl TagShape {
+    fn name(&self, i: usize, count: usize) -> String {
+        let from_end = count - i;
+        if from_end <= self.last_names.len() {
+            return self.last_names[self.last_names.len() - from_end].clone();
+        }
+        match self.naming {
+            TagNaming::Versions => format!("v{}.{}.{}", i / 10_000, (i / 100) % 100, i % 100),
+            TagNaming::Numbers => (i + 1).to_string(),
+        }
+    }
 }
 
 fn one() -> usize {
@@ -125,11 +176,16 @@ impl Shared {
 }
 
 /// `count` generated tags, sorted by name. Update times repeat in runs of three so sort tie-breaks are exercised.
-pub(crate) fn generate_tags(count: usize, seed: u64, max_platforms: usize) -> Vec<Tag> {
+pub(crate) fn generate_tags(
+    count: usize,
+    seed: u64,
+    max_platforms: usize,
+    shape: &TagShape,
+) -> Vec<Tag> {
     let mut rng = SplitMix(seed);
     let shared = Shared::new(seed);
     let base = base_time();
-    let mut tags = Vec::with_capacity(count);
+    let mut tags: Vec<Tag> = Vec::with_capacity(count);
     for i in 0..count {
         let created = base + Duration::seconds((i as i64 / 3) * 60);
         let updated = created + Duration::seconds(rng.below(3) as i64 * 3600);
@@ -155,8 +211,8 @@ pub(crate) fn generate_tags(count: usize, seed: u64, max_platforms: usize) -> Ve
             })
             .collect();
         let size = platforms.iter().map(|p| p.size).sum();
-        tags.push(Tag {
-            name: format!("v{}.{}.{}", i / 10_000, (i / 100) % 100, i % 100),
+        let mut tag = Tag {
+            name: shape.name(i, count),
             id: 1_000_000 + i as u64,
             image_number: 2_000_000 + i as u64,
             digest,
@@ -174,7 +230,18 @@ pub(crate) fn generate_tags(count: usize, seed: u64, max_platforms: usize) -> Ve
             platforms,
             media_type: None,
             kms_signature: None,
-        });
+        };
+        // Tags in one digest run are one image under several names: same manifest, platforms and size. Every tag still
+        // draws its own random values, so the rest of the sequence does not depend on the run length.
+        if let Some(prev) = tags.last()
+            && i % shape.digest_run.max(1) != 0
+        {
+            tag.digest = prev.digest.clone();
+            tag.config_digest = prev.config_digest.clone();
+            tag.platforms = prev.platforms.clone();
+            tag.size = prev.size;
+        }
+        tags.push(tag);
     }
     tags.sort_by(|a, b| a.name.cmp(&b.name));
     tags
@@ -182,7 +249,7 @@ pub(crate) fn generate_tags(count: usize, seed: u64, max_platforms: usize) -> Ve
 
 /// Generated tags behind an `Arc`, for sharing one large list between providers.
 pub(crate) fn shared_tags(count: usize, seed: u64) -> Arc<Vec<Tag>> {
-    Arc::new(generate_tags(count, seed, 1))
+    Arc::new(generate_tags(count, seed, 1, &TagShape::default()))
 }
 
 fn namespace_mut<'a>(reg: &'a mut Registry, name: &str) -> &'a mut Namespace {
@@ -243,9 +310,10 @@ impl SyntheticSpec {
                 count,
                 seed,
                 max_platforms,
+                shape,
                 ..
             } => {
-                let tags = Arc::new(generate_tags(*count, *seed, *max_platforms));
+                let tags = Arc::new(generate_tags(*count, *seed, *max_platforms, shape));
                 insert_repository(reg, namespace, repository, tags);
             }
             SyntheticSpec::Repositories {
@@ -267,7 +335,12 @@ impl SyntheticSpec {
                     let sep = SEPARATORS[i % SEPARATORS.len()];
                     let name = format!("{w1}{sep}{w2}-{i:03}");
                     let n_tags = rng.below(6) as usize;
-                    let tags = generate_tags(n_tags, seed.wrapping_add(i as u64), *max_platforms);
+                    let tags = generate_tags(
+                        n_tags,
+                        seed.wrapping_add(i as u64),
+                        *max_platforms,
+                        &TagShape::default(),
+                    );
                     let created_at = base + Duration::minutes((i as i64) * 7);
                     // Groups of two share an update time so the name tie-break matters.
                     let updated_at =

@@ -60,6 +60,9 @@ pub struct Options {
     pub no_auth: bool,
     /// Rate limiting where the vendor documents a limit.
     pub rate_limit: RateLimit,
+    /// Refuse, with the vendor's parameter error, inputs the docs leave undefined where regmock otherwise picks a
+    /// lenient answer (README, "Behaviour where the vendor docs are silent", lists each one).
+    pub strict: bool,
     /// Providers served; empty means all.
     pub providers: Vec<ProviderId>,
     /// Each provider's own options, set with [`Options::with`] and read with [`Options::get`].

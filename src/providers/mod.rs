@@ -6,8 +6,9 @@
 
 pub mod ncr;
 pub mod swr;
+pub mod tcr;
 
 use crate::pipeline::Provider;
 
 /// Every provider regmock emulates, in routing order.
-pub static PROVIDERS: &[&dyn Provider] = &[&swr::Swr, &ncr::Ncr];
+pub static PROVIDERS: &[&dyn Provider] = &[&swr::Swr, &ncr::Ncr, &tcr::Tcr];

@@ -27,7 +27,29 @@ pub fn decode(s: &str) -> String {
 /// ]);
 /// ```
 pub fn parse(raw: Option<&str>) -> Vec<(String, String)> {
+    pairs(raw, false)
+}
+
+/// Like [`parse`], for `application/x-www-form-urlencoded` queries, where `+` is a space (TCR's GET form: the SDKs
+/// urlencode their parameters as an HTML form does).
+///
+/// ```
+/// let pairs = regmock::shared::query::parse_form(Some("ImageVersion=a+b%2Bc"));
+/// assert_eq!(pairs, vec![("ImageVersion".to_string(), "a b+c".to_string())]);
+/// ```
+pub fn parse_form(raw: Option<&str>) -> Vec<(String, String)> {
+    pairs(raw, true)
+}
+
+fn pairs(raw: Option<&str>, plus_is_space: bool) -> Vec<(String, String)> {
     let Some(raw) = raw else { return Vec::new() };
+    let decode = |s: &str| {
+        if plus_is_space {
+            decode(&s.replace('+', " "))
+        } else {
+            decode(s)
+        }
+    };
     raw.split('&')
         .filter(|piece| !piece.is_empty())
         .map(|piece| match piece.split_once('=') {

@@ -59,23 +59,19 @@ impl Signed<'_> {
     }
 }
 
-/// `YYYY-MM-DD` (UTC) of a unix timestamp in seconds; `None` before 1970 or after year 9999.
+/// `YYYY-MM-DD` (UTC) of a unix timestamp in seconds, the date part of the credential scope; `None` outside the years
+/// 1970..=9999 (a client-supplied number must not make a date computation overflow).
 ///
-/// Howard Hinnant's civil-from-days algorithm, so that signing needs no date library.
+/// ```
+/// assert_eq!(regmock::shared::tc3::utc_date(1_795_953_600).as_deref(), Some("2026-11-29"));
+/// assert_eq!(regmock::shared::tc3::utc_date(-1), None);
+/// ```
 pub fn utc_date(timestamp: i64) -> Option<String> {
     if !(0..YEAR_10000).contains(&timestamp) {
         return None;
     }
-    // Days since 0000-03-01: starting the year in March puts the leap day at its end.
-    let z = timestamp / 86_400 + 719_468;
-    let (era, doe) = (z / 146_097, z % 146_097);
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = era * 400 + yoe + i64::from(month <= 2);
-    Some(format!("{year:04}-{month:02}-{day:02}"))
+    let time = chrono::DateTime::from_timestamp(timestamp, 0)?;
+    Some(time.format("%Y-%m-%d").to_string())
 }
 
 /// The CredentialScope, `<date>/<service>/tc3_request`.

@@ -192,11 +192,18 @@ pub async fn answer_everywhere(emulator: &Emulator, req: &Request) -> Response {
 }
 
 fn blank_ids(resp: &Response) -> String {
-    let text = String::from_utf8_lossy(&resp.body).into_owned();
-    match resp.header_value("x-request-id") {
-        Some(id) if !id.is_empty() => text.replace(id, "<request-id>"),
-        _ => text,
+    let mut text = String::from_utf8_lossy(&resp.body).into_owned();
+    // Request ids travel in a header (SWR, NCR) or in the body (TCR `Response.RequestId`).
+    let body_id = resp.body_json()["Response"]["RequestId"]
+        .as_str()
+        .map(str::to_string);
+    let header_ids = ["x-request-id", "x-ncp-trace-id"]
+        .iter()
+        .filter_map(|h| resp.header_value(h).map(str::to_string));
+    for id in header_ids.chain(body_id).filter(|id| !id.is_empty()) {
+        text = text.replace(&id, "<request-id>");
     }
+    text
 }
 
 /// A GET for SWR with an accepted `X-Auth-Token`.

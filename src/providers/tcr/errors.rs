@@ -1,0 +1,85 @@
+//! TCR errors: codes live in `errors.json`; this file names them and renders API 3.0's error body.
+//!
+//! Every error is HTTP 200 with `{"Response":{"Error":{"Code","Message"},"RequestId"}}`: the official Python SDK reads
+//! `Response.Error` only from a 200 whose Content-Type is exactly `application/json` (any other status surfaces as a
+//! `ServerNetworkError` with the code lost), so the catalogue's status is 200 throughout.
+
+use super::wire;
+use crate::http::Response;
+use crate::pipeline::ErrorCode;
+
+crate::error_codes! {
+    #[catalogue(include_str!("errors.json"))]
+    /// Every code the TCR provider can answer with: the 14 codes of the DescribeImages page and the API 3.0 common
+    /// codes its checks need.
+    pub enum TcrCode {
+        /// Authorization header missing, malformed or not TC3-HMAC-SHA256.
+        InvalidAuthorization = "AuthFailure.InvalidAuthorization",
+        /// SecretId unknown.
+        SecretIdNotFound = "AuthFailure.SecretIdNotFound",
+        /// X-TC-Timestamp more than 5 minutes from the server's clock.
+        SignatureExpire = "AuthFailure.SignatureExpire",
+        /// Signature mismatch.
+        SignatureFailure = "AuthFailure.SignatureFailure",
+        /// X-TC-Token not accepted.
+        TokenFailure = "AuthFailure.TokenFailure",
+        /// No CAM permission (the `forbidden` fault).
+        UnauthorizedOperation = "AuthFailure.UnauthorizedOperation",
+        /// Generic failure (fault only).
+        FailedOperation = "FailedOperation",
+        /// Empty core body (fault only).
+        EmptyCoreBody = "FailedOperation.EmptyCoreBody",
+        /// Internal error (the `internal-error` fault).
+        InternalError = "InternalError",
+        /// Database error (fault only).
+        DbError = "InternalError.DbError",
+        /// Instance internal error (fault only).
+        TcrInternal = "InternalError.ErrorTcrInternal",
+        /// Invalid media type (fault only).
+        TcrInvalidMediaType = "InternalError.ErrorTcrInvalidMediaType",
+        /// Resource conflict (fault only).
+        TcrResourceConflict = "InternalError.ErrorTcrResourceConflict",
+        /// No TCR permission (fault only).
+        TcrUnauthorized = "InternalError.ErrorTcrUnauthorized",
+        /// X-TC-Action names no action of this service.
+        InvalidAction = "InvalidAction",
+        /// A parameter of the wrong type or format, or an unreadable body.
+        InvalidParameter = "InvalidParameter",
+        /// Invalid TCR request (fault only).
+        TcrInvalidParameter = "InvalidParameter.ErrorTcrInvalidParameter",
+        /// A parameter value out of range (Limit < 1, negative Offset, an empty required name).
+        InvalidParameterValue = "InvalidParameterValue",
+        /// A required parameter or common header is absent.
+        MissingParameter = "MissingParameter",
+        /// X-TC-Version is not 2019-09-24.
+        NoSuchVersion = "NoSuchVersion",
+        /// Operation denied (fault only).
+        OperationDenied = "OperationDenied",
+        /// Over 100 requests per second for this action and SecretId.
+        RequestLimitExceeded = "RequestLimitExceeded",
+        /// Unknown instance (RegistryId).
+        ResourceNotFound = "ResourceNotFound",
+        /// Unknown namespace or repository in the instance.
+        TcrResourceNotFound = "ResourceNotFound.TcrResourceNotFound",
+        /// A parameter DescribeImages does not define.
+        UnknownParameter = "UnknownParameter",
+        /// A method other than GET or POST.
+        UnsupportedProtocol = "UnsupportedProtocol",
+    }
+}
+
+/// A TCR error: a [`TcrCode`] plus the detail of this occurrence.
+pub type ApiError = crate::shared::catalogue::ApiError<TcrCode>;
+
+/// Renders the API 3.0 error body. The Message is the catalogue text, then the detail of this occurrence (a full
+/// sentence) when there is one.
+pub fn render(error: &ApiError, request_id: String) -> Response {
+    let entry = error.entry();
+    let message = if error.detail.is_empty() {
+        entry.message.clone()
+    } else {
+        format!("{} {}", entry.message, error.detail)
+    };
+    let body = wire::ErrorResponse::new(error.code.as_str(), message, request_id);
+    Response::json(entry.status, &body)
+}

@@ -1,0 +1,158 @@
+//! Tencent Cloud Container Registry (TCR), API 3.0 action `DescribeImages` (version 2019-09-24):
+//! `POST /` with `X-TC-Action: DescribeImages`, signed with TC3-HMAC-SHA256.
+//!
+//! Sources: the vendor's DescribeImages page and the SDK facts of the official Python and Node SDKs.
+//!
+//! Undocumented choices (indexed in the README): routing and check order, see [`routes`]; paging, types and limits,
+//! see [`params`]; signing, see [`auth`]; and here:
+//! - images are ordered by update time descending, ties by tag name ascending, so pages never overlap or skip;
+//! - fuzzy `ImageVersion` is a case-insensitive substring match; exact is byte equality; `Digest` is exact and combines
+//!   with `ImageVersion`;
+//! - an unknown instance is `ResourceNotFound`; an unknown namespace or repository of a known instance is
+//!   `ResourceNotFound.TcrResourceNotFound` ("the resource of the TCR instance was not found");
+//! - the request's region is not checked against the instance's (any non-empty `X-TC-Region` is accepted).
+
+pub mod auth;
+pub mod errors;
+pub mod params;
+pub mod routes;
+pub mod wire;
+
+use crate::http::{Request, Response};
+use crate::model::{Missing, ProviderId};
+use crate::pipeline::{Cause, Ctx, RateKey, Spec};
+use crate::shared::listing::{NameMatch, Selection, TagOrder, TagQuery};
+use crate::shared::page;
+use errors::{ApiError, TcrCode};
+use routes::Route;
+
+/// The TCR provider.
+#[derive(Debug)]
+pub struct Tcr;
+
+/// DescribeImages' documented limit: "A maximum of 100 requests can be initiated per second for this API."
+pub const REQUESTS_PER_SECOND: u32 = 100;
+
+impl Spec for Tcr {
+    const ID: ProviderId = ProviderId::Tcr;
+    // The request id travels in the body (`Response.RequestId`), with dashes.
+    const REQUEST_ID_HEADER: Option<&'static str> = None;
+    type Route = Route;
+    type Code = TcrCode;
+
+    fn claims(&self, req: &Request) -> bool {
+        req.path == "/"
+    }
+
+    fn route(&self, req: &Request) -> Result<Route, ApiError> {
+        routes::route(req)
+    }
+
+    fn authenticate(&self, ctx: &Ctx<'_>, req: &Request, _: &Route) -> Result<(), ApiError> {
+        auth::check(ctx, req)
+    }
+
+    fn rate_limit<'r>(&self, req: &'r Request, _: &Route) -> Option<RateKey<'r>> {
+        Some(RateKey {
+            action: routes::ACTION,
+            caller: auth::secret_id(req).unwrap_or(""),
+            per_second: REQUESTS_PER_SECOND,
+        })
+    }
+
+    fn code_for(&self, cause: Cause, _: Option<&Route>) -> TcrCode {
+        match cause {
+            Cause::InternalError => TcrCode::InternalError,
+            Cause::Forbidden => TcrCode::UnauthorizedOperation,
+            Cause::Throttled => TcrCode::RequestLimitExceeded,
+            Cause::UnknownFault | Cause::BodyTooLarge => TcrCode::InvalidParameter,
+        }
+    }
+
+    fn answer(&self, ctx: &Ctx<'_>, req: &Request, route: &Route) -> Result<Response, ApiError> {
+        let p = params::parse(req, *route, ctx.options.strict)?;
+        let missing = |m: Missing| {
+            let (code, what) = match m {
+                Missing::Registry => (
+                    TcrCode::ResourceNotFound,
+                    format!("instance {}", p.registry_id),
+                ),
+                Missing::Namespace => (
+                    TcrCode::TcrResourceNotFound,
+                    format!("namespace {}", p.namespace),
+                ),
+                Missing::Repository => (
+                    TcrCode::TcrResourceNotFound,
+                    format!("repository {}/{}", p.namespace, p.repository),
+                ),
+            };
+            ApiError::new(code, format!("The {what} does not exist."))
+        };
+        let reg = ctx
+            .dataset
+            .registry(ProviderId::Tcr, &p.registry_id)
+            .ok_or(Missing::Registry)
+            .map_err(missing)?;
+        let repo = reg
+            .repository(&p.namespace, &p.repository)
+            .map_err(missing)?;
+        let name = p
+            .image_version
+            .as_deref()
+            .filter(|v| !v.is_empty())
+            .map(|v| {
+                if p.exact {
+                    NameMatch::Exact(v)
+                } else {
+                    NameMatch::Contains(v)
+                }
+            });
+        let query = TagQuery {
+            name,
+            digest: p.digest.as_deref(),
+            ..TagQuery::all(TagOrder::UpdatedDesc)
+        };
+        let selection = Selection::of(repo, &query);
+        let total = selection.len();
+        let at = page::numbered(p.page, p.limit, total);
+        let images = selection
+            .window(at.range)
+            .map(wire::TcrImageInfo::new)
+            .collect();
+        let body = wire::DescribeImagesResponse::new(
+            images,
+            total,
+            ctx.request_id.hyphenated().to_string(),
+        );
+        Ok(Response::json(200, &body))
+    }
+
+    fn render(&self, ctx: &Ctx<'_>, error: &ApiError) -> Response {
+        errors::render(error, ctx.request_id.hyphenated().to_string())
+    }
+
+    fn sample_curl(&self, base: &str) -> String {
+        let host = base.strip_prefix("http://").unwrap_or(base);
+        let body =
+            r#"{"RegistryId":"tcr-okmj78","NamespaceName":"team-01","RepositoryName":"nginx"}"#;
+        // bash + openssl: the TC3 steps of `shared::tc3`, with the default credentials.
+        format!(
+            concat!(
+                "ts=$(date +%s); d=$(date -u -d @$ts +%F); b='{body}'; ",
+                "hx() {{ openssl dgst -sha256 -hex \"$@\" | sed 's/^.* //'; }}; ",
+                "cr=$(printf 'POST\\n/\\n\\ncontent-type:application/json\\nhost:{host}\\n\\ncontent-type;host\\n%s' \"$(printf %s \"$b\" | hx)\"); ",
+                "s=$(printf 'TC3-HMAC-SHA256\\n%s\\n%s/tcr/tc3_request\\n%s' \"$ts\" \"$d\" \"$(printf %s \"$cr\" | hx)\"); ",
+                "k=$(printf %s \"$d\" | hx -mac HMAC -macopt key:TC3regmock-secret-key); ",
+                "k=$(printf tcr | hx -mac HMAC -macopt hexkey:$k); k=$(printf tc3_request | hx -mac HMAC -macopt hexkey:$k); ",
+                "sig=$(printf %s \"$s\" | hx -mac HMAC -macopt hexkey:$k); ",
+                "curl -s '{base}/' -H 'Content-Type: application/json' -H 'X-TC-Action: DescribeImages' -H 'X-TC-Version: 2019-09-24' ",
+                "-H 'X-TC-Region: ap-guangzhou' -H \"X-TC-Timestamp: $ts\" ",
+                "-H \"Authorization: TC3-HMAC-SHA256 Credential=regmock-access-key/$d/tcr/tc3_request, SignedHeaders=content-type;host, Signature=$sig\" ",
+                "-d \"$b\""
+            ),
+            body = body,
+            host = host,
+            base = base
+        )
+    }
+}

@@ -1,0 +1,94 @@
+//! TCR wire types in API 3.0's spelling: everything inside `Response`, PascalCase keys, in the order of the vendor's
+//! example.
+
+use crate::model::Tag;
+use serde::Serialize;
+
+/// The DescribeImages body (`{"Response": {...}}`).
+#[derive(Debug, Serialize)]
+pub struct DescribeImagesResponse {
+    #[serde(rename = "Response")]
+    response: DescribeImagesBody,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct DescribeImagesBody {
+    request_id: String,
+    image_info_list: Vec<TcrImageInfo>,
+    total_count: u64,
+}
+
+impl DescribeImagesResponse {
+    /// One page of images, the total of all matches and the request id.
+    pub fn new(images: Vec<TcrImageInfo>, total: usize, request_id: String) -> Self {
+        DescribeImagesResponse {
+            response: DescribeImagesBody {
+                request_id,
+                image_info_list: images,
+                total_count: total as u64,
+            },
+        }
+    }
+}
+
+/// One image (SDK model `TcrImageInfo`).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+pub struct TcrImageInfo {
+    digest: std::sync::Arc<str>,
+    image_version: String,
+    size: u64,
+    update_time: String,
+    kind: String,
+    kms_signature: String,
+}
+
+impl TcrImageInfo {
+    /// Projects a tag. `Kind` is `Artifact::<manifest media type>` as in the example; an unsigned image has an empty
+    /// `KmsSignature` (undocumented; the field is always present in the example).
+    pub fn new(tag: &Tag) -> Self {
+        TcrImageInfo {
+            digest: tag.digest.clone(),
+            image_version: tag.name.clone(),
+            size: tag.size,
+            // Microseconds, as in the example (`2022-08-06T07:31:01.207374Z`).
+            update_time: tag.updated.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string(),
+            kind: format!("Artifact::{}", tag.manifest_media_type()),
+            kms_signature: tag.kms_signature.clone().unwrap_or_default(),
+        }
+    }
+}
+
+/// The API 3.0 error body.
+#[derive(Debug, Serialize)]
+pub struct ErrorResponse {
+    #[serde(rename = "Response")]
+    response: ErrorBody,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct ErrorBody {
+    error: ErrorDetail,
+    request_id: String,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "PascalCase")]
+struct ErrorDetail {
+    code: &'static str,
+    message: String,
+}
+
+impl ErrorResponse {
+    /// An error body.
+    pub fn new(code: &'static str, message: String, request_id: String) -> Self {
+        ErrorResponse {
+            response: ErrorBody {
+                error: ErrorDetail { code, message },
+                request_id,
+            },
+        }
+    }
+}
