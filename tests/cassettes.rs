@@ -45,30 +45,13 @@ fn request_of(cassette: &Value) -> Request {
         };
     }
     if cassette["sign"].as_bool().unwrap_or(false) {
-        let (ak, sk) = (
-            regmock::pipeline::DEFAULT_ACCESS_KEY,
-            regmock::pipeline::DEFAULT_SECRET_KEY,
-        );
-        match cassette["provider"].as_str().unwrap() {
-            "swr" => {
-                let date = common::fixed_now().format("%Y%m%dT%H%M%SZ").to_string();
-                common::swr_signer::sign(&mut req, "127.0.0.1:8080", &date, ak, sk);
-            }
-            "ncr" => common::ncr_signer::sign(
-                &mut req,
-                ak,
-                sk,
-                common::fixed_now().timestamp_millis() as u64,
-            ),
-            "tcr" => regmock::providers::tcr::auth::sign(
-                &mut req,
-                ak,
-                sk,
-                common::fixed_now().timestamp(),
-                "127.0.0.1:8080",
-            ),
-            other => panic!("no signer for provider {other}"),
-        }
+        let id = cassette["provider"].as_str().unwrap();
+        let provider = regmock::providers::PROVIDERS
+            .iter()
+            .find(|p| p.id().as_str() == id)
+            .unwrap_or_else(|| panic!("no provider {id}"));
+        let key = regmock::pipeline::Credentials::default().keys[0].clone();
+        provider.sign(&mut req, &key, common::fixed_now(), "127.0.0.1:8080");
     }
     req
 }

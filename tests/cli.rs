@@ -24,35 +24,70 @@ fn help_texts_are_reviewed() {
 }
 
 #[test]
-fn serve_prints_its_address_and_answers() {
+fn serve_prints_its_address_and_answers_every_providers_signed_example() {
     let (mut child, base, banner) = spawn_serve(&[]);
     assert!(
         banner[0].starts_with("credentials: built-in defaults"),
         "{banner:?}"
     );
-    for provider in ["swr: ", "ncr: "] {
+    let host = base.strip_prefix("http://").unwrap().to_string();
+    let key = regmock::pipeline::Credentials::default().keys[0].clone();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    for provider in regmock::providers::PROVIDERS {
+        let id = provider.id().as_str();
         assert!(
-            banner
-                .iter()
-                .any(|l| l.starts_with(provider) && l.contains("curl") && l.contains(&base)),
-            "{banner:?}"
+            banner.iter().any(|l| l.starts_with(&format!("{id}: "))
+                && l.contains("curl")
+                && l.contains(&base)),
+            "{id}: {banner:?}"
+        );
+        let mut req = provider.example();
+        provider.sign(&mut req, &key, chrono::Utc::now(), &host);
+        let resp = rt.block_on(common::send(&base, &req));
+        assert_eq!(
+            resp.status,
+            200,
+            "{id}: {}",
+            String::from_utf8_lossy(&resp.body)
+        );
+        assert!(
+            resp.body_json()
+                .get("Response")
+                .is_none_or(|r| r.get("Error").is_none()),
+            "{id}: {}",
+            String::from_utf8_lossy(&resp.body)
         );
     }
-    let rt = tokio::runtime::Runtime::new().unwrap();
-    let status = rt.block_on(async {
-        reqwest::Client::new()
-            .get(format!(
-                "{base}/v2/manage/repos?filter=namespace::group|name::busybox"
-            ))
-            .header("X-Auth-Token", "t")
-            .send()
-            .await
-            .unwrap()
-            .status()
-    });
     child.kill().unwrap();
     child.wait().unwrap();
-    assert_eq!(status, 200);
+}
+
+/// The banner's ready-signed NCR and TCR lines (bash + openssl + curl) are answered with data, not an auth error.
+#[test]
+fn banner_sample_commands_run_as_printed() {
+    let tools = ["bash", "openssl", "curl"];
+    if let Some(missing) = tools.iter().find(|t| {
+        Command::new("sh")
+            .args(["-c", &format!("command -v {t}")])
+            .output()
+            .map_or(true, |o| !o.status.success())
+    }) {
+        eprintln!("skipped: {missing} is not installed");
+        return;
+    }
+    let (mut child, _base, banner) = spawn_serve(&[]);
+    for line in &banner[1..] {
+        let (id, command) = line.split_once(": ").unwrap();
+        let out = Command::new("bash").args(["-c", command]).output().unwrap();
+        let body: serde_json::Value = serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|_| panic!("{id}: {}", String::from_utf8_lossy(&out.stdout)));
+        let data_seen = body.is_array() && !body.as_array().unwrap().is_empty()
+            || body["count"].as_u64() > Some(0)
+            || body["Response"]["TotalCount"].as_u64() > Some(0);
+        assert!(data_seen, "{id}: {body}");
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
 }
 
 #[test]
@@ -95,7 +130,12 @@ fn spawn_serve(extra: &[&str]) -> (std::process::Child, String, Vec<String>) {
         .strip_prefix("regmock serving on ")
         .unwrap()
         .to_string();
-    let banner: Vec<String> = lines.by_ref().take(3).map(Result::unwrap).collect();
+    // The credentials line, then one sample per provider.
+    let banner: Vec<String> = lines
+        .by_ref()
+        .take(1 + regmock::providers::PROVIDERS.len())
+        .map(Result::unwrap)
+        .collect();
     // Keep draining stdout so the child never blocks on a full pipe.
     std::thread::spawn(move || for _ in lines {});
     (child, base, banner)

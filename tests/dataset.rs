@@ -176,8 +176,19 @@ fn embedded_dataset_holds_the_documented_ncr_example_and_all_regions() {
 
 #[test]
 fn default_dataset_files_match_the_dataset_schema() {
-    for part in ["swr.json", "ncr.json"] {
-        let path = common::root().join("src/model/default").join(part);
+    let dir = common::root().join("src/model/default");
+    let mut parts: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    parts.sort();
+    // One file per provider.
+    assert_eq!(
+        parts.len(),
+        regmock::providers::PROVIDERS.len(),
+        "{parts:?}"
+    );
+    for path in parts {
         let value: serde_json::Value =
             serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
         common::assert_schema("dataset.schema.json", &value);
@@ -203,9 +214,49 @@ fn no_auth_option_skips_every_check() {
             ..Default::default()
         },
     );
-    let swr = emu.dispatch(&regmock::http::Request::get("/v2/manage/repos?limit=1"));
-    let ncr = emu.dispatch(&regmock::http::Request::get(
-        "/ncr/api/v2/repositories/ncr-example/hello%2Fworld/tags",
-    ));
-    assert_eq!((swr.status, ncr.status), (200, 200));
+    for provider in regmock::providers::PROVIDERS {
+        let resp = emu.dispatch(&provider.example());
+        assert_eq!(resp.status, 200, "{}", provider.id().as_str());
+        let body = resp.body_json();
+        assert!(body["Response"].get("Error").is_none(), "{body}");
+    }
+}
+
+#[test]
+fn embedded_dataset_holds_the_documented_tcr_example_and_bulk_app() {
+    let data = common::embedded();
+    let instance = data.registry(ProviderId::Tcr, "tcr-okmj78").unwrap();
+    let nginx = instance.repository("team-01", "nginx").unwrap();
+    let image = &nginx.tags[0];
+    assert_eq!((image.name.as_str(), image.size), ("8", 83_520_757));
+    assert_eq!(
+        &*image.digest,
+        "sha256:a1801b843b1bfaf77c501e7a6d3f709401a1e0c83863037fa3aab063a7fdb9dc"
+    );
+    assert!(
+        image
+            .kms_signature
+            .as_deref()
+            .unwrap()
+            .starts_with("UKauWpHdjaTj")
+    );
+    let bulk = instance.repository("team-01", "bulk-app").unwrap();
+    assert_eq!(bulk.tags.len(), 1500);
+    let find = |name: &str| bulk.tags.iter().find(|t| t.name == name).unwrap();
+    for n in 1..=1498 {
+        find(&n.to_string());
+    }
+    // Every three consecutive tags share one digest (and so one image): 1-3, 4-6, ..., 1498/latest/latest-alpine.
+    for first in (1..1498).step_by(3) {
+        let run: Vec<_> = (first..first + 3).map(|n| find(&n.to_string())).collect();
+        assert!(
+            run.iter()
+                .all(|t| t.digest == run[0].digest && t.size == run[0].size),
+            "{first}"
+        );
+        assert_ne!(find(&(first + 3).to_string()).digest, run[0].digest);
+    }
+    let last = [find("1498"), find("latest"), find("latest-alpine")];
+    assert!(last.iter().all(|t| t.digest == last[0].digest));
+    assert!(data.registries_of(ProviderId::Tcr).count() >= 2);
 }

@@ -4,7 +4,7 @@ use anyhow::Context;
 use clap::Args;
 use regmock::Emulator;
 use regmock::model::Dataset;
-use regmock::pipeline::{Credentials, Options};
+use regmock::pipeline::{Credentials, Options, RateLimit};
 use regmock::providers::swr::{SwrErrorStyle, SwrOptions};
 use regmock::transport::server;
 use std::net::SocketAddr;
@@ -28,9 +28,33 @@ pub(crate) struct ServeArgs {
     /// Accept requests without checking signatures or tokens.
     #[arg(long)]
     no_auth: bool,
+    /// Documented rate limits (TCR: 100 requests/second per action and SecretId): `documented`, `off`, or a number
+    /// of requests per second.
+    #[arg(long, value_name = "LIMIT", default_value = "documented", value_parser = parse_rate_limit)]
+    rate_limit: RateLimit,
+    /// Refuse inputs the vendor docs leave undefined instead of the lenient answer (TCR: Limit above 100, Offset 0).
+    #[arg(long)]
+    strict: bool,
     /// SWR error body form: `combined` (current appendix, default) or `legacy` (bare array).
     #[arg(long, value_name = "STYLE", default_value = "combined", value_parser = parse_style)]
     swr_error_style: SwrErrorStyle,
+}
+
+fn parse_rate_limit(s: &str) -> Result<RateLimit, String> {
+    match s {
+        "documented" => Ok(RateLimit::Documented),
+        "off" => Ok(RateLimit::Off),
+        n => n
+            .parse::<u32>()
+            .ok()
+            .filter(|n| *n > 0)
+            .map(RateLimit::PerSecond)
+            .ok_or_else(|| {
+                format!(
+                    "{n:?} is not documented, off, or a number of requests per second (1 or more)"
+                )
+            }),
+    }
 }
 
 fn parse_style(s: &str) -> Result<SwrErrorStyle, String> {
@@ -59,6 +83,8 @@ pub(crate) fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     };
     let options = Options {
         no_auth: args.no_auth,
+        rate_limit: args.rate_limit,
+        strict: args.strict,
         ..Options::default()
     }
     .with(SwrOptions {

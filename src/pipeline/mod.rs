@@ -112,6 +112,11 @@ pub trait Spec: Send + Sync + 'static {
     fn render(&self, ctx: &Ctx<'_>, error: &ApiError<Self::Code>) -> Response;
     /// A ready-to-paste command line against `base` (e.g. `http://127.0.0.1:8080`) that `serve` prints at start-up.
     fn sample_curl(&self, base: &str) -> String;
+    /// The vendor's documented example request, without credentials, answered 200 by the embedded dataset.
+    fn example(&self) -> Request;
+    /// Client side: adds this vendor's authentication to `req` as its official SDK would, for `key` at `now`, with
+    /// `host` (`host[:port]`) as the Host the client connects to.
+    fn sign(&self, req: &mut Request, key: &KeyPair, now: DateTime<Utc>, host: &str);
 }
 
 /// The object-safe face of a [`Spec`], for the `PROVIDERS` table of the providers module.
@@ -128,6 +133,10 @@ pub trait Provider: Send + Sync + 'static {
     fn error_codes(&self) -> Vec<&'static str>;
     /// The provider's error catalogue (`errors.json`).
     fn catalogue(&self) -> &'static crate::shared::catalogue::Catalogue;
+    /// See [`Spec::example`].
+    fn example(&self) -> Request;
+    /// See [`Spec::sign`].
+    fn sign(&self, req: &mut Request, key: &KeyPair, now: DateTime<Utc>, host: &str);
 }
 
 impl<S: Spec> Provider for S {
@@ -148,6 +157,12 @@ impl<S: Spec> Provider for S {
     }
     fn catalogue(&self) -> &'static crate::shared::catalogue::Catalogue {
         S::Code::catalogue()
+    }
+    fn example(&self) -> Request {
+        Spec::example(self)
+    }
+    fn sign(&self, req: &mut Request, key: &KeyPair, now: DateTime<Utc>, host: &str) {
+        Spec::sign(self, req, key, now, host)
     }
 }
 

@@ -7,9 +7,10 @@
 
 use super::errors::{ApiError, DETAILS_INVALID, DETAILS_MISSING, NcrCode};
 use crate::http::Request;
-use crate::pipeline::Ctx;
+use crate::pipeline::{Ctx, KeyPair};
 use crate::shared::crypto::{constant_time_eq, hmac_sha256};
 use base64::Engine;
+use chrono::{DateTime, Utc};
 
 /// Largest difference between `x-ncp-apigw-timestamp` and the emulator's clock, either way (NCR overview: "more than 5
 /// minutes" is invalid). Undocumented: exactly 5 minutes is still accepted.
@@ -71,4 +72,28 @@ pub fn check(ctx: &Ctx<'_>, req: &Request) -> Result<(), ApiError> {
     } else {
         Err(invalid())
     }
+}
+
+/// Client side: adds the three gateway headers (timestamp in milliseconds, access key, signature v2) for `req` at `now`.
+///
+/// ```
+/// use regmock::{http::Request, pipeline::KeyPair};
+/// let key = KeyPair { access_key: "regmock-access-key".into(), secret_key: "regmock-secret-key".into() };
+/// let mut req = Request::get("/ncr/api/v2/repositories/my-registry/hello%2Fworld/tags?page=1&pagesize=10");
+/// regmock::providers::ncr::auth::sign(&mut req, &key, chrono::DateTime::from_timestamp_millis(1795953600000).unwrap());
+/// assert_eq!(req.header_value("x-ncp-apigw-signature-v2"), Some("+55VRUMAwz1tK1qLiXyKhJSVQq+I3A7CQRX34UJwxaQ="));
+/// ```
+pub fn sign(req: &mut Request, key: &KeyPair, now: DateTime<Utc>) {
+    let ts = now.timestamp_millis().to_string();
+    let sig = signature(
+        &req.method,
+        &req.target(),
+        &ts,
+        &key.access_key,
+        &key.secret_key,
+    );
+    req.headers.push(("x-ncp-apigw-timestamp".into(), ts));
+    req.headers
+        .push(("x-ncp-iam-access-key".into(), key.access_key.clone()));
+    req.headers.push(("x-ncp-apigw-signature-v2".into(), sig));
 }

@@ -21,9 +21,10 @@ pub mod wire;
 
 use crate::http::{Request, Response};
 use crate::model::{ProviderId, Registry, Repository};
-use crate::pipeline::{Cause, Ctx, Spec};
+use crate::pipeline::{Cause, Ctx, KeyPair, Spec};
 use crate::shared::listing::{Selection, TagOrder, TagQuery};
 use crate::shared::page;
+use chrono::{DateTime, Utc};
 use errors::{ApiError, NcrCode};
 use routes::TagListRoute;
 
@@ -96,6 +97,14 @@ impl Spec for Ncr {
         format!(
             "ts=$(date +%s000); sig=$(printf 'GET %s\\n%s\\n%s' '{target}' \"$ts\" regmock-access-key | openssl dgst -sha256 -hmac regmock-secret-key -binary | base64); curl -s -H \"x-ncp-apigw-timestamp: $ts\" -H 'x-ncp-iam-access-key: regmock-access-key' -H \"x-ncp-apigw-signature-v2: $sig\" '{base}{target}'"
         )
+    }
+
+    fn example(&self) -> Request {
+        Request::get("/ncr/api/v2/repositories/ncr-example/hello%2Fworld/tags")
+    }
+
+    fn sign(&self, req: &mut Request, key: &KeyPair, now: DateTime<Utc>, _host: &str) {
+        auth::sign(req, key, now);
     }
 }
 

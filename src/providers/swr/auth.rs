@@ -4,10 +4,10 @@
 
 use super::errors::{ApiError, SwrCode};
 use crate::http::Request;
-use crate::pipeline::Ctx;
+use crate::pipeline::{Ctx, KeyPair};
 use crate::shared::crypto::{constant_time_eq, hmac_sha256, sha256_hex};
 use crate::shared::query;
-use chrono::{NaiveDateTime, TimeDelta};
+use chrono::{DateTime, NaiveDateTime, TimeDelta, Utc};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 /// Undocumented: how far `X-Sdk-Date` may be from the emulator's clock. The SDK does not say; 15 minutes is Huawei
@@ -137,4 +137,37 @@ pub fn canonical_request(req: &Request, signed_headers: &str) -> Option<String> 
         "{}\n{}\n{}\n{}\n{}\n{}",
         req.method, uri, canonical_query, headers, signed_headers, payload_hash
     ))
+}
+
+/// Client side: signs `req` with `SDK-HMAC-SHA256` over `host;x-sdk-date`, as the SDK does for a bodiless GET, setting
+/// `Host` (when absent), `X-Sdk-Date` and `Authorization`.
+///
+/// ```
+/// use regmock::{http::Request, pipeline::KeyPair};
+/// let key = KeyPair { access_key: "ak".into(), secret_key: "sk".into() };
+/// let mut req = Request::get("/v2/manage/repos");
+/// regmock::providers::swr::auth::sign(&mut req, &key, chrono::Utc::now(), "127.0.0.1:8080");
+/// assert!(req.header_value("Authorization").unwrap().starts_with("SDK-HMAC-SHA256 Access=ak, SignedHeaders=host;x-sdk-date, Signature="));
+/// ```
+pub fn sign(req: &mut Request, key: &KeyPair, now: DateTime<Utc>, host: &str) {
+    if req.header_value("Host").is_none() {
+        req.headers.push(("Host".into(), host.into()));
+    }
+    let date = now.format("%Y%m%dT%H%M%SZ").to_string();
+    req.headers.push(("X-Sdk-Date".into(), date.clone()));
+    let signed_headers = "host;x-sdk-date";
+    // Both headers were just set, so the canonical request always exists.
+    let canonical = canonical_request(req, signed_headers).unwrap_or_default();
+    let string_to_sign = format!("{ALGORITHM}\n{date}\n{}", sha256_hex(canonical.as_bytes()));
+    let signature = hex::encode(hmac_sha256(
+        key.secret_key.as_bytes(),
+        string_to_sign.as_bytes(),
+    ));
+    req.headers.push((
+        "Authorization".into(),
+        format!(
+            "{ALGORITHM} Access={}, SignedHeaders={signed_headers}, Signature={signature}",
+            key.access_key
+        ),
+    ));
 }

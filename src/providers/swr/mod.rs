@@ -25,9 +25,10 @@ pub use errors::{SwrErrorStyle, SwrOptions};
 
 use crate::http::{Request, Response};
 use crate::model::{Missing, Namespace, ProviderId, Registry, Repository};
-use crate::pipeline::{Cause, Ctx, Spec};
+use crate::pipeline::{Cause, Ctx, KeyPair, Spec};
 use crate::shared::listing::{NameMatch, Selection, TagOrder, TagQuery};
 use crate::shared::{fuzzy, page};
+use chrono::{DateTime, Utc};
 use errors::{ApiError, SwrCode};
 use params::{ListKind, ListParams, OrderColumn};
 use routes::Route;
@@ -81,6 +82,14 @@ impl Spec for Swr {
         format!(
             "curl -H 'X-Auth-Token: any' '{base}/v2/manage/repos?filter=namespace::group|name::busybox'"
         )
+    }
+
+    fn example(&self) -> Request {
+        Request::get("/v2/manage/repos?namespace=group&name=busybox")
+    }
+
+    fn sign(&self, req: &mut Request, key: &KeyPair, now: DateTime<Utc>, host: &str) {
+        auth::sign(req, key, now, host);
     }
 }
 

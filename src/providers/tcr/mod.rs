@@ -20,9 +20,10 @@ pub mod wire;
 
 use crate::http::{Request, Response};
 use crate::model::{Missing, ProviderId};
-use crate::pipeline::{Cause, Ctx, RateKey, Spec};
+use crate::pipeline::{Cause, Ctx, KeyPair, RateKey, Spec};
 use crate::shared::listing::{NameMatch, Selection, TagOrder, TagQuery};
 use crate::shared::page;
+use chrono::{DateTime, Utc};
 use errors::{ApiError, TcrCode};
 use routes::Route;
 
@@ -154,5 +155,20 @@ impl Spec for Tcr {
             host = host,
             base = base
         )
+    }
+
+    fn example(&self) -> Request {
+        // The vendor's example, string-typed numbers and Offset 0 included.
+        let mut req = Request::new("POST", "/")
+            .header("Content-Type", "application/json")
+            .header("X-TC-Action", routes::ACTION)
+            .header("X-TC-Version", routes::VERSION)
+            .header("X-TC-Region", "ap-guangzhou");
+        req.body = br#"{"Limit": "20", "NamespaceName": "team-01", "RepositoryName": "nginx", "RegistryId": "tcr-okmj78", "Offset": "0"}"#.to_vec();
+        req
+    }
+
+    fn sign(&self, req: &mut Request, key: &KeyPair, now: DateTime<Utc>, host: &str) {
+        auth::sign(req, &key.access_key, &key.secret_key, now.timestamp(), host);
     }
 }
