@@ -146,7 +146,8 @@ pub fn canonical_request(req: &Request, signed_headers: &str) -> Option<String> 
 /// use regmock::{http::Request, pipeline::KeyPair};
 /// let key = KeyPair { access_key: "ak".into(), secret_key: "sk".into() };
 /// let mut req = Request::get("/v2/manage/repos");
-/// regmock::providers::swr::auth::sign(&mut req, &key, chrono::Utc::now(), "127.0.0.1:8080");
+/// let now = chrono::DateTime::from_timestamp(1_795_953_600, 0).unwrap();
+/// regmock::providers::swr::auth::sign(&mut req, &key, now, "127.0.0.1:8080");
 /// assert!(req.header_value("Authorization").unwrap().starts_with("SDK-HMAC-SHA256 Access=ak, SignedHeaders=host;x-sdk-date, Signature="));
 /// ```
 pub fn sign(req: &mut Request, key: &KeyPair, now: DateTime<Utc>, host: &str) {
