@@ -221,3 +221,60 @@ fn credentials_file_replaces_the_defaults() {
     assert!(banner[0].contains("creds.yaml"), "{banner:?}");
     assert_eq!(statuses, [200, 401, 200, 401]);
 }
+
+/// Runs `serve` with a credentials file holding `text`; returns its exit code and stderr.
+fn serve_with_credentials(text: &str) -> (Option<i32>, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("creds.yaml");
+    std::fs::write(&path, text).unwrap();
+    let out = regmock()
+        .args(["serve", "--addr", "127.0.0.1:0", "--credentials"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    (out.status.code(), String::from_utf8(out.stderr).unwrap())
+}
+
+#[test]
+fn credentials_file_errors_say_credentials_once_and_why() {
+    let out = regmock()
+        .args([
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--credentials",
+            "/nonexistent/creds.yaml",
+        ])
+        .output()
+        .unwrap();
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        err.contains("cannot read credentials file /nonexistent/creds.yaml"),
+        "{err}"
+    );
+    assert_eq!(err.matches("os error").count(), 1, "{err}");
+    let (code, err) = serve_with_credentials("keys: []\n");
+    assert_eq!(code, Some(2));
+    assert!(err.contains("`keys` is empty"), "{err}");
+    let (code, err) = serve_with_credentials("keys: [{access_key: a, secrt_key: b}]\n");
+    assert_eq!(code, Some(2));
+    assert!(err.contains("secrt_key"), "{err}");
+}
+
+#[test]
+fn a_tokens_only_credentials_file_keeps_the_default_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("tokens.yaml");
+    std::fs::write(&path, "tokens: [only-this-token]\n").unwrap();
+    let (mut child, base, _) = spawn_serve(&["--credentials", path.to_str().unwrap()]);
+    let mut ncr =
+        regmock::http::Request::get("/ncr/api/v2/repositories/ncr-example/hello%2Fworld/tags");
+    let now = chrono::Utc::now().timestamp_millis() as u64;
+    common::ncr_signer::sign(&mut ncr, "regmock-access-key", "regmock-secret-key", now);
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let status = rt.block_on(common::send(&base, &ncr)).status;
+    child.kill().unwrap();
+    child.wait().unwrap();
+    assert_eq!(status, 200);
+}

@@ -16,7 +16,7 @@ const DEFAULT_PARTS: &[(&str, &str)] = &[
 #[derive(Debug, thiserror::Error)]
 pub enum DatasetError {
     /// The file could not be read.
-    #[error("cannot read dataset {path}: {source}")]
+    #[error("cannot read dataset {path}")]
     Io {
         /// File path.
         path: String,
@@ -81,7 +81,7 @@ impl Dataset {
         if !is_yaml && let Ok(d) = serde_json::from_str(text) {
             return Ok(d);
         }
-        serde_yaml::from_str(text).map_err(|e| DatasetError::Parse {
+        serde_saphyr::from_str(text).map_err(|e| DatasetError::Parse {
             name: name.to_string(),
             message: e.to_string(),
         })

@@ -11,7 +11,9 @@ mod limiter;
 mod options;
 
 pub use crate::shared::catalogue::{ApiError, ErrorCode, ErrorEntry, Layer};
-pub use credentials::{Credentials, DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY, KeyPair};
+pub use credentials::{
+    Credentials, CredentialsError, DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY, KeyPair,
+};
 pub use fault::{FAULT_HEADER, Fault};
 pub use limiter::RateLimiter;
 pub use options::{Clock, Options, ProviderOptions, RateLimit};
