@@ -44,3 +44,8 @@ pub type SwrMock = transport::in_test::ProviderMock<providers::swr::Swr>;
 pub type NcrMock = transport::in_test::ProviderMock<providers::ncr::Ncr>;
 /// Tencent Cloud TCR emulator for tests, on a wiremock server (see [`transport::in_test::ProviderMock`]).
 pub type TcrMock = transport::in_test::ProviderMock<providers::tcr::Tcr>;
+
+/// Every Rust block of README.md, compiled and run as a doc test so the README's examples keep working as pasted.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;
