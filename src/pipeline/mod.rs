@@ -168,15 +168,40 @@ impl<S: Spec> Provider for S {
     }
 }
 
+/// The response header that explains an error beyond the vendor's body (see [`ApiError::explained`]).
+pub const EXPLAIN_HEADER: &str = "X-Regmock-Explain";
+
 /// The pipeline every provider runs.
 pub fn run<S: Spec>(spec: &S, ctx: &Ctx<'_>, req: &Request) -> Response {
-    let resp = steps(spec, ctx, req).unwrap_or_else(|e| spec.render(ctx, &e));
+    let resp = steps(spec, ctx, req).unwrap_or_else(|e| {
+        let resp = spec.render(ctx, &e);
+        match &e.explain {
+            // Header values must be visible ASCII: newlines of a canonical request become `\n`.
+            Some(why) => resp.with_header(EXPLAIN_HEADER, header_safe(why)),
+            None => resp,
+        }
+    });
     match S::REQUEST_ID_HEADER {
         Some(name) if resp.header_value(name).is_none() => {
             resp.with_header(name, ctx.request_id.simple().to_string())
         }
         _ => resp,
     }
+}
+
+/// `text` as a header value (visible ASCII): newlines become `\n`, a backslash `\\`, other non-printable or non-ASCII
+/// characters `\u{..}`.
+fn header_safe(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\n' => out.push_str("\\n"),
+            '\\' => out.push_str("\\\\"),
+            ' '..='~' => out.push(c),
+            other => out.extend(other.escape_unicode()),
+        }
+    }
+    out
 }
 
 fn steps<S: Spec>(spec: &S, ctx: &Ctx<'_>, req: &Request) -> Result<Response, ApiError<S::Code>> {

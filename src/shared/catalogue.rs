@@ -128,6 +128,10 @@ pub struct ApiError<C> {
     pub code: C,
     /// The detail of this occurrence.
     pub detail: String,
+    /// Why exactly, for the developer of the client, beyond what the vendor's body says (an authentication failure's
+    /// canonical request and string to sign, say). Sent as the `X-Regmock-Explain` header; the body stays the
+    /// vendor's.
+    pub explain: Option<String>,
 }
 
 impl<C: ErrorCode> ApiError<C> {
@@ -136,7 +140,14 @@ impl<C: ErrorCode> ApiError<C> {
         ApiError {
             code,
             detail: detail.into(),
+            explain: None,
         }
+    }
+
+    /// Adds the explanation sent as `X-Regmock-Explain` (builder style).
+    pub fn explained(mut self, why: impl Into<String>) -> ApiError<C> {
+        self.explain = Some(why.into());
+        self
     }
 
     /// The catalogue entry of this error's code.

@@ -43,7 +43,18 @@ pub fn signature(
 
 /// Checks the gateway headers.
 pub fn check(ctx: &Ctx<'_>, req: &Request) -> Result<(), ApiError> {
-    let missing = || ApiError::new(NcrCode::AuthenticationFailed, DETAILS_MISSING);
+    let missing = || {
+        let absent: Vec<&str> = [
+            "x-ncp-apigw-timestamp",
+            "x-ncp-iam-access-key",
+            "x-ncp-apigw-signature-v2",
+        ]
+        .into_iter()
+        .filter(|h| req.header_value(h).is_none())
+        .collect();
+        ApiError::new(NcrCode::AuthenticationFailed, DETAILS_MISSING)
+            .explained(format!("missing header(s): {}", absent.join(", ")))
+    };
     let invalid = || ApiError::new(NcrCode::AuthenticationFailed, DETAILS_INVALID);
     let timestamp = req
         .header_value("x-ncp-apigw-timestamp")
@@ -55,7 +66,9 @@ pub fn check(ctx: &Ctx<'_>, req: &Request) -> Result<(), ApiError> {
         .header_value("x-ncp-apigw-signature-v2")
         .or_else(|| req.header_value("x-ncp-apigw-signature-v1"))
         .ok_or_else(missing)?;
-    let millis: i64 = timestamp.parse().map_err(|_| invalid())?;
+    let millis: i64 = timestamp.parse().map_err(|_| {
+        invalid().explained("x-ncp-apigw-timestamp is not a Unix time in milliseconds")
+    })?;
     // Checked: a client-chosen timestamp such as i64::MIN must not overflow the subtraction (and wrap into range).
     let skew = ctx
         .now
@@ -63,14 +76,29 @@ pub fn check(ctx: &Ctx<'_>, req: &Request) -> Result<(), ApiError> {
         .checked_sub(millis)
         .and_then(i64::checked_abs);
     if skew.is_none_or(|s| s > MAX_SKEW_MS) {
-        return Err(invalid());
+        let why = match skew {
+            Some(s) => format!(
+                "x-ncp-apigw-timestamp is {s} ms from the emulator's clock (at most {MAX_SKEW_MS} ms)"
+            ),
+            None => {
+                "x-ncp-apigw-timestamp is too far from the emulator's clock to compute the skew"
+                    .into()
+            }
+        };
+        return Err(invalid().explained(why));
     }
-    let secret = ctx.credentials.secret_for(access_key).ok_or_else(invalid)?;
-    let expected = signature(&req.method, &req.target(), timestamp, access_key, secret);
+    let secret = ctx.credentials.secret_for(access_key).ok_or_else(|| {
+        invalid().explained(format!("no configured key has access key {access_key:?}"))
+    })?;
+    let target = req.target();
+    let expected = signature(&req.method, &target, timestamp, access_key, secret);
     if constant_time_eq(expected.as_bytes(), sent.as_bytes()) {
         Ok(())
     } else {
-        Err(invalid())
+        Err(invalid().explained(format!(
+            "signature mismatch; the emulator signed:\n{} {target}\n{timestamp}\n{access_key}",
+            req.method
+        )))
     }
 }
 

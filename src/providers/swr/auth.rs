@@ -84,15 +84,32 @@ fn verify_signature(ctx: &Ctx<'_>, req: &Request, header: &str) -> Result<(), Ap
     let date = NaiveDateTime::parse_from_str(date_text.trim(), "%Y%m%dT%H%M%SZ")
         .map_err(|_| bad("X-Sdk-Date is not YYYYMMDDTHHMMSSZ"))?
         .and_utc();
-    if (ctx.now - date).abs() > MAX_SKEW {
-        return Err(bad("X-Sdk-Date is outside the allowed clock skew"));
+    let skew = (ctx.now - date).abs();
+    if skew > MAX_SKEW {
+        return Err(
+            bad("X-Sdk-Date is outside the allowed clock skew").explained(format!(
+                "X-Sdk-Date is {} s from the emulator's clock (at most {} s)",
+                skew.num_seconds(),
+                MAX_SKEW.num_seconds()
+            )),
+        );
     }
-    let secret = ctx
-        .credentials
-        .secret_for(auth.access)
-        .ok_or_else(|| bad("access key not found"))?;
-    let canonical = canonical_request(req, auth.signed_headers)
-        .ok_or_else(|| bad("a signed header is missing"))?;
+    let secret = ctx.credentials.secret_for(auth.access).ok_or_else(|| {
+        bad("access key not found").explained(format!(
+            "no configured key has access key {:?}",
+            auth.access
+        ))
+    })?;
+    let canonical = canonical_request(req, auth.signed_headers).ok_or_else(|| {
+        let missing: Vec<&str> = auth
+            .signed_headers
+            .split(';')
+            .filter(|n| !n.is_empty() && req.header_value(n).is_none())
+            .collect();
+        bad("a signed header is missing").explained(format!(
+            "SignedHeaders names {missing:?}, which the request does not have"
+        ))
+    })?;
     let string_to_sign = format!(
         "{ALGORITHM}\n{}\n{}",
         date_text.trim(),
@@ -102,7 +119,14 @@ fn verify_signature(ctx: &Ctx<'_>, req: &Request, header: &str) -> Result<(), Ap
     if constant_time_eq(expected.as_bytes(), auth.signature.as_bytes()) {
         Ok(())
     } else {
-        Err(bad("verify aksk signature fail"))
+        let host = if auth.signed_headers.split(';').any(|n| n == "host") {
+            ""
+        } else {
+            " (SignedHeaders lacks host)"
+        };
+        Err(bad("verify aksk signature fail").explained(format!(
+            "signature mismatch{host}; the emulator computed:\ncanonical request:\n{canonical}\nstring to sign:\n{string_to_sign}"
+        )))
     }
 }
 

@@ -49,55 +49,71 @@ pub fn check(ctx: &Ctx<'_>, req: &Request) -> Result<(), ApiError> {
         .checked_sub(timestamp)
         .and_then(i64::checked_abs);
     if skew.is_none_or(|s| s > MAX_SKEW_SECONDS) {
-        return Err(ApiError::new(TcrCode::SignatureExpire, ""));
+        let why = match skew {
+            Some(s) => format!(
+                "X-TC-Timestamp is {s} s from the emulator's clock (at most {MAX_SKEW_SECONDS} s)"
+            ),
+            None => "X-TC-Timestamp is too far from the emulator's clock to compute the skew"
+                .to_string(),
+        };
+        return Err(ApiError::new(TcrCode::SignatureExpire, "").explained(why));
     }
-    let secret = ctx
-        .credentials
-        .secret_for(auth.secret_id)
-        .ok_or_else(|| ApiError::new(TcrCode::SecretIdNotFound, ""))?;
+    let secret = ctx.credentials.secret_for(auth.secret_id).ok_or_else(|| {
+        ApiError::new(TcrCode::SecretIdNotFound, "").explained(format!(
+            "no configured key has SecretId {:?}",
+            auth.secret_id
+        ))
+    })?;
     if let Some(token) = req.header_value("X-TC-Token")
         && !ctx.credentials.token_ok(token.trim())
     {
-        return Err(ApiError::new(TcrCode::TokenFailure, ""));
+        return Err(ApiError::new(TcrCode::TokenFailure, "")
+            .explained("X-TC-Token is empty or not in the configured token list"));
     }
-    if signature_matches(req, &auth, timestamp, timestamp_text, secret) {
-        Ok(())
-    } else {
-        Err(ApiError::new(TcrCode::SignatureFailure, ""))
-    }
+    verify_signature(req, &auth, timestamp, timestamp_text, secret)
+        .map_err(|why| ApiError::new(TcrCode::SignatureFailure, "").explained(why))
 }
 
-fn signature_matches(
+/// Recomputes the signature; `Err` says why it does not match (for `X-Regmock-Explain`).
+fn verify_signature(
     req: &Request,
     auth: &Authorization<'_>,
     timestamp: i64,
     timestamp_text: &str,
     secret: &str,
-) -> bool {
+) -> Result<(), String> {
     // The scope's date must be the timestamp's: a client that signs with another date signed something else.
-    if tc3::utc_date(timestamp).as_deref() != Some(auth.date) {
-        return false;
+    let date = tc3::utc_date(timestamp).unwrap_or_default();
+    if date != auth.date {
+        return Err(format!(
+            "the credential scope's date is {} but X-TC-Timestamp {timestamp} is {date} (UTC)",
+            auth.date
+        ));
     }
     let names: Vec<String> = auth
         .signed_headers
         .split(';')
         .map(str::to_ascii_lowercase)
         .collect();
-    let Some(values) = names
-        .iter()
-        .map(|n| req.header_value(n).map(str::trim))
-        .collect::<Option<Vec<&str>>>()
-    else {
-        return false;
-    };
+    let mut values = Vec::with_capacity(names.len());
+    for name in &names {
+        match req.header_value(name) {
+            Some(v) => values.push(v.trim()),
+            None => {
+                return Err(format!(
+                    "SignedHeaders names {name:?}, which the request does not have"
+                ));
+            }
+        }
+    }
     let unsigned = req
         .header_value("X-TC-Content-SHA256")
         .is_some_and(|v| v.trim() == "UNSIGNED-PAYLOAD");
     let payload_hash = tc3::payload_hash(&req.body, unsigned);
     let scope = tc3::credential_scope(auth.date, auth.service);
     let host_at = names.iter().position(|n| n == "host");
-    let hosts = host_candidates(host_at.map(|i| values[i]));
-    hosts.iter().any(|host| {
+    let mut tried = Vec::new();
+    for host in host_candidates(host_at.map(|i| values[i])) {
         let headers: Vec<(&str, &str)> = names
             .iter()
             .zip(&values)
@@ -110,10 +126,25 @@ fn signature_matches(
             headers: &headers,
             payload_hash: &payload_hash,
         };
-        let to_sign = tc3::string_to_sign(timestamp_text, &scope, &signed.canonical_request());
+        let canonical = signed.canonical_request();
+        let to_sign = tc3::string_to_sign(timestamp_text, &scope, &canonical);
         let expected = tc3::signature(secret, auth.date, auth.service, &to_sign);
-        constant_time_eq(expected.as_bytes(), auth.signature.as_bytes())
-    })
+        if constant_time_eq(expected.as_bytes(), auth.signature.as_bytes()) {
+            return Ok(());
+        }
+        tried.push(format!(
+            "canonical request:\n{canonical}\nstring to sign:\n{to_sign}"
+        ));
+    }
+    let missing = ["content-type", "host"]
+        .iter()
+        .filter(|h| !names.iter().any(|n| n == *h))
+        .map(|h| format!(" (SignedHeaders lacks {h})"))
+        .collect::<String>();
+    Err(format!(
+        "signature mismatch{missing}; the emulator computed, for each signed host it tried:\n{}",
+        tried.join("\n--\n")
+    ))
 }
 
 /// The Host as sent, and without its port when it has one.
