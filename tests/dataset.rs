@@ -260,3 +260,35 @@ fn embedded_dataset_holds_the_documented_tcr_example_and_bulk_app() {
     assert!(last.iter().all(|t| t.digest == last[0].digest));
     assert!(data.registries_of(ProviderId::Tcr).count() >= 2);
 }
+
+#[test]
+fn values_a_dataset_leaves_out_are_derived_not_empty() {
+    let minimal = r#"{"registries":[{"provider":"swr","name":"mine","region":"ap-southeast-1","namespaces":[{"name":"team",
+        "repositories":[{"name":"app","created_at":"2024-05-01T00:00:00Z","updated_at":"2024-05-02T00:00:00Z",
+        "tags":[{"name":"1.0","digest":"sha256:aa","size":10,"created":"2024-05-01T00:00:00Z","updated":"2024-05-01T00:00:00Z"}]}]}]}]}"#;
+    let data = Dataset::parse("minimal.json", minimal)
+        .unwrap()
+        .prepare()
+        .unwrap();
+    let emu = common::emulator_with(data, Default::default());
+    let show = emu.dispatch(&common::swr_get(
+        "/v2/manage/namespaces/team/repos/app/tags/1.0",
+    ));
+    let body = common::ok_json(&show, "swr/show_repo_tag.response.schema.json");
+    assert_eq!(
+        body["path"],
+        "swr.ap-southeast-1.myhuaweicloud.com/team/app:1.0"
+    );
+    assert_eq!(body["image_id"].as_str().unwrap().len(), 64, "{body}");
+    assert_eq!(body["domain_id"].as_str().unwrap().len(), 32, "{body}");
+    let manifest: serde_json::Value =
+        serde_json::from_str(body["manifest"].as_str().unwrap()).unwrap();
+    assert!(
+        manifest["config"]["digest"]
+            .as_str()
+            .unwrap()
+            .starts_with("sha256:")
+    );
+    let repos = emu.dispatch(&common::swr_get("/v2/manage/repos"));
+    assert_eq!(repos.body_json()[0]["domain_name"], "mine");
+}

@@ -3,6 +3,7 @@
 use super::synthetic::{self, SyntheticSpec};
 use super::{ProviderId, Registry, Repository};
 use serde::{Deserialize, Serialize};
+use sha2::Digest;
 use std::path::Path;
 
 /// The embedded default dataset, one file per provider so each provider's documented examples live beside each other.
@@ -114,9 +115,11 @@ impl Dataset {
         }
         self.validate()?;
         for reg in &mut self.registries {
+            reg.fill_defaults();
             for ns in &mut reg.namespaces {
                 ns.repositories.sort_by(|a, b| a.name.cmp(&b.name));
                 for repo in &mut ns.repositories {
+                    fill_config_digests(repo);
                     repo.build_orders();
                 }
             }
@@ -173,6 +176,22 @@ impl Dataset {
         self.registries
             .iter()
             .filter(move |r| r.provider == provider)
+    }
+}
+
+/// Undocumented values a dataset may leave out, derived so no answer carries an empty string where the vendor always
+/// has a value: a config digest for each tag (SWR `image_id`, the manifest's config descriptor).
+fn fill_config_digests(repo: &mut Repository) {
+    if repo.tags.iter().all(|t| !t.config_digest.is_empty()) {
+        return;
+    }
+    for tag in std::sync::Arc::make_mut(&mut repo.tags) {
+        if tag.config_digest.is_empty() {
+            // Deterministic, so the same dataset always answers the same; derived from the manifest digest, so two
+            // tags of one image share it.
+            let hash = sha2::Sha256::digest(format!("regmock-config:{}", tag.digest));
+            tag.config_digest = format!("sha256:{}", hex::encode(hash)).into();
+        }
     }
 }
 

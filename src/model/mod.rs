@@ -79,6 +79,31 @@ pub enum Missing {
 }
 
 impl Registry {
+    /// Derives what a dataset may leave out: the pull address each vendor documents the form of
+    /// (`swr.<region>.myhuaweicloud.com`, `<name>.<region>.ncr.ntruss.com`, `<name>.tencentcloudcr.com`), the SWR
+    /// internal address (the external one), the owning account's name (the registry's) and id (a stable hash of it).
+    pub(crate) fn fill_defaults(&mut self) {
+        if self.address.is_empty() {
+            self.address = match self.provider {
+                ProviderId::Swr => format!("swr.{}.myhuaweicloud.com", self.region),
+                ProviderId::Ncr => format!("{}.{}.ncr.ntruss.com", self.name, self.region),
+                ProviderId::Tcr => format!("{}.tencentcloudcr.com", self.name),
+            };
+        }
+        if self.internal_address.is_empty() {
+            self.internal_address = self.address.clone();
+        }
+        if self.domain_name.is_empty() {
+            self.domain_name = self.name.clone();
+        }
+        if self.domain_id.is_empty() {
+            use sha2::Digest;
+            // 32 hex digits, the form of the documented example's domain_id.
+            let hash = sha2::Sha256::digest(format!("regmock-domain:{}", self.name));
+            self.domain_id = hex::encode(&hash[..16]);
+        }
+    }
+
     /// The namespace called `name`.
     pub fn namespace(&self, name: &str) -> Option<&Namespace> {
         self.namespaces.iter().find(|n| n.name == name)
