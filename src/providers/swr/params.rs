@@ -165,14 +165,14 @@ fn parse_number(name: &str, value: &str) -> Result<u64, ApiError> {
 }
 
 fn parse_limit(value: &str) -> Result<u64, ApiError> {
-    let limit = parse_number("limit", value)?;
-    if !(1..=MAX_LIMIT).contains(&limit) {
-        return Err(ApiError::new(
+    // One message for every refusal, naming what is accepted: 0 and "abc" are refused alike.
+    match value.trim().parse::<u64>() {
+        Ok(limit) if (1..=MAX_LIMIT).contains(&limit) => Ok(limit),
+        _ => Err(ApiError::new(
             SwrCode::InvalidParameter,
-            format!("limit must be between 1 and {MAX_LIMIT}, got {limit}"),
-        ));
+            format!("limit must be an integer from 1 to {MAX_LIMIT}, got {value:?}"),
+        )),
     }
-    Ok(limit)
 }
 
 fn parse_order(
