@@ -45,7 +45,7 @@ impl Fault {
         let names: Vec<&str> = Fault::NAMED.iter().map(|(n, _)| *n).collect();
         let codes: Vec<&str> = codes.collect();
         format!(
-            "{FAULT_HEADER} accepts {} or one of this provider's error codes: {}",
+            "{FAULT_HEADER} accepts {} or one of this provider's error codes: {}.",
             names.join(", "),
             codes.join(", ")
         )

@@ -212,7 +212,7 @@ fn steps<S: Spec>(spec: &S, ctx: &Ctx<'_>, req: &Request) -> Result<Response, Ap
         return Err(cause(
             Cause::BodyTooLarge,
             None,
-            "request body too large or not decodable",
+            "The request body is larger than the emulator reads (1 MiB) or its encoding is broken.",
         ));
     }
     let route = spec.route(req)?;
@@ -234,7 +234,7 @@ fn steps<S: Spec>(spec: &S, ctx: &Ctx<'_>, req: &Request) -> Result<Response, Ap
             return Err(cause(
                 Cause::Throttled,
                 Some(&route),
-                &format!("more than {n} requests per second"),
+                &format!("More than {n} requests in this second."),
             ));
         }
     }

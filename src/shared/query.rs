@@ -1,7 +1,8 @@
 //! Raw query-string and path-segment decoding.
 //!
-//! `+` is kept literally (not turned into a space): the vendor SDKs encode a space as `%20` and a plus as `%2B`, so a
-//! literal `+` on the wire only comes from hand-written requests, where it most likely meant a plus.
+//! In [`parse`], `+` is kept literally (not turned into a space): the SWR and NCR SDKs encode a space as `%20` and a plus
+//! as `%2B`, so a literal `+` on the wire only comes from hand-written requests, where it most likely meant a plus.
+//! [`parse_form`] is for form-encoded queries (TCR's GET form), where `+` is a space.
 
 use percent_encoding::percent_decode_str;
 

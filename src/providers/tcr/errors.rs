@@ -71,14 +71,15 @@ crate::error_codes! {
 /// A TCR error: a [`TcrCode`] plus the detail of this occurrence.
 pub type ApiError = crate::shared::catalogue::ApiError<TcrCode>;
 
-/// Renders the API 3.0 error body. The Message is the catalogue text, then the detail of this occurrence (a full
-/// sentence) when there is one.
+/// Renders the API 3.0 error body. The Message is the catalogue text, then the detail of this occurrence when there is
+/// one: as a sentence when it is one, in parentheses when it is a note such as `injected fault`.
 pub fn render(error: &ApiError, request_id: String) -> Response {
     let entry = error.entry();
-    let message = if error.detail.is_empty() {
-        entry.message.clone()
-    } else {
-        format!("{} {}", entry.message, error.detail)
+    let detail = error.detail.as_str();
+    let message = match detail.chars().last() {
+        None => entry.message.clone(),
+        Some('.') => format!("{} {detail}", entry.message),
+        Some(_) => format!("{} ({detail})", entry.message),
     };
     let body = wire::ErrorResponse::new(error.code.as_str(), message, request_id);
     Response::json(entry.status, &body)
