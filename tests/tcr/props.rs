@@ -4,7 +4,7 @@
 use super::*;
 use proptest::prelude::*;
 
-const REGRESSIONS: &str = "tests/tcr/props.proptest-regressions";
+const REGRESSIONS: &str = "proptest-regressions/tcr.txt";
 
 /// Every page of `filter` over bulk-app with page size `limit`, from Offset 1 until an empty page: the tags in answer
 /// order, and the TotalCount of every page.

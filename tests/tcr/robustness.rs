@@ -9,7 +9,7 @@ use proptest::test_runner::TestCaseError;
 use regmock::pipeline::ErrorCode;
 use regmock::providers::tcr::errors::TcrCode;
 
-const REGRESSIONS: &str = "tests/tcr/robustness.proptest-regressions";
+const REGRESSIONS: &str = "proptest-regressions/tcr-robustness.txt";
 
 fn cases() -> u32 {
     match std::env::var("REGMOCK_LONG_FUZZ") {
