@@ -10,6 +10,9 @@ use crate::providers::PROVIDERS;
 use chrono::Utc;
 use std::sync::Arc;
 
+/// Liveness endpoint for CI service containers and load balancers; off every vendor's paths.
+pub const HEALTH_PATH: &str = "/__regmock/health";
+
 struct Inner {
     dataset: Dataset,
     credentials: Credentials,
@@ -90,7 +93,17 @@ impl Emulator {
         &self.inner.providers
     }
 
-    /// Answers one request. Never panics on any input; a path no provider claims gets a plain 404.
+    /// `GET /__regmock/health`: `200 {"status":"ok","providers":[..]}`.
+    fn health(&self) -> Response {
+        let providers: Vec<&str> = self.providers().iter().map(|p| p.id().as_str()).collect();
+        Response::json(
+            200,
+            &serde_json::json!({"status": "ok", "providers": providers}),
+        )
+    }
+
+    /// Answers one request. Never panics on any input; a path no provider claims gets a plain 404, and
+    /// [`HEALTH_PATH`] a 200.
     pub fn dispatch(&self, req: &Request) -> Response {
         self.answer(req, None)
     }
@@ -102,6 +115,9 @@ impl Emulator {
     }
 
     fn answer(&self, req: &Request, rejection: Option<Rejection>) -> Response {
+        if req.path == HEALTH_PATH {
+            return self.health();
+        }
         let now = match self.inner.options.clock {
             Clock::System => Utc::now(),
             Clock::Fixed(t) => t,

@@ -292,3 +292,15 @@ fn values_a_dataset_leaves_out_are_derived_not_empty() {
     let repos = emu.dispatch(&common::swr_get("/v2/manage/repos"));
     assert_eq!(repos.body_json()[0]["domain_name"], "mine");
 }
+
+#[test]
+fn health_endpoint_lists_the_providers() {
+    let resp = common::emulator().dispatch(&regmock::http::Request::get("/__regmock/health"));
+    let body = resp.body_json();
+    assert_eq!(resp.status, 200);
+    assert_eq!(body["status"], "ok");
+    assert_eq!(
+        body["providers"].as_array().unwrap().len(),
+        regmock::providers::PROVIDERS.len()
+    );
+}
