@@ -413,18 +413,7 @@ fn legacy_v1_signature_request_is_refused_in_the_api3_shape() {
 #[test]
 fn token_is_checked_against_the_configured_list() {
     // Given credentials that accept only the token "good"
-    let emu = Emulator::with(
-        common::embedded(),
-        Credentials {
-            tokens: vec!["good".into()],
-            ..Default::default()
-        },
-        Options {
-            clock: Clock::Fixed(common::fixed_now()),
-            rate_limit: RateLimit::Off,
-            ..Default::default()
-        },
-    );
+    let emu = only_token_good();
     let req = signed_at(now(), SECRET_ID, SECRET_KEY);
     // then "bad" (and an empty token) fail, "good" and no token at all pass; X-TC-Token is not signed
     let bad = emu.dispatch(&req.clone().header("X-TC-Token", "bad"));
@@ -455,17 +444,7 @@ fn without_a_token_list_any_non_empty_token_passes() {
 #[test]
 fn token_is_checked_before_the_signature() {
     // A bad signature and a bad token: the token is reported (the spec's order)
-    let emu = Emulator::with(
-        common::embedded(),
-        Credentials {
-            tokens: vec!["good".into()],
-            ..Default::default()
-        },
-        Options {
-            clock: Clock::Fixed(common::fixed_now()),
-            ..Default::default()
-        },
-    );
+    let emu = only_token_good();
     let req = signed_at(now(), SECRET_ID, "wrong").header("X-TC-Token", "bad");
     assert_tcr_error(&emu.dispatch(&req), "AuthFailure.TokenFailure");
 }

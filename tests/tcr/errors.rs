@@ -559,18 +559,7 @@ fn natural_triggers() -> Vec<(&'static str, Response)> {
     regmock::providers::tcr::auth::sign(&mut unknown_key, "nobody", SECRET_KEY, now(), HOST);
     let mut wrong_secret = unsigned_post(params(NGINX, json!({})).to_string().as_bytes());
     regmock::providers::tcr::auth::sign(&mut wrong_secret, SECRET_ID, "wrong", now(), HOST);
-    let strict_tokens = Emulator::with(
-        common::embedded(),
-        Credentials {
-            tokens: vec!["good".into()],
-            ..Default::default()
-        },
-        Options {
-            clock: Clock::Fixed(common::fixed_now()),
-            rate_limit: RateLimit::Off,
-            ..Default::default()
-        },
-    );
+    let strict_tokens = only_token_good();
     let throttled = limited(RateLimit::PerSecond(1), Credentials::default(), false);
     let ok = describe(params(NGINX, json!({})));
     throttled.dispatch(&ok);

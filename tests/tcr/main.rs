@@ -52,6 +52,22 @@ pub fn emu() -> Emulator {
     .clone()
 }
 
+/// Like [`emu`], but accepting only the `X-TC-Token` "good".
+pub fn only_token_good() -> Emulator {
+    Emulator::with(
+        common::embedded(),
+        regmock::pipeline::Credentials {
+            tokens: vec!["good".into()],
+            ..Default::default()
+        },
+        Options {
+            clock: regmock::pipeline::Clock::Fixed(common::fixed_now()),
+            rate_limit: RateLimit::Off,
+            ..Default::default()
+        },
+    )
+}
+
 /// The tests' timestamp: the fixed clock of [`common::emulator_with`].
 pub fn now() -> i64 {
     common::fixed_now().timestamp()

@@ -57,16 +57,7 @@ fn check(resp: &Response) -> Result<(), TestCaseError> {
     Ok(())
 }
 
-const KNOWN: &[&str] = &[
-    "RegistryId",
-    "NamespaceName",
-    "RepositoryName",
-    "ImageVersion",
-    "Limit",
-    "Offset",
-    "Digest",
-    "ExactMatch",
-];
+use regmock::providers::tcr::params::PARAMETERS as KNOWN;
 
 fn key() -> impl Strategy<Value = String> {
     prop_oneof![

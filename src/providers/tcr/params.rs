@@ -21,7 +21,8 @@ pub const DEFAULT_LIMIT: u64 = 20;
 /// Largest page size (DescribeRepositories' and DescribeImagePersonal's documented maximum).
 pub const MAX_LIMIT: u64 = 100;
 
-const KNOWN: &[&str] = &[
+/// Every parameter DescribeImages defines, in the SDK model's order.
+pub const PARAMETERS: &[&str] = &[
     "RegistryId",
     "NamespaceName",
     "RepositoryName",
@@ -89,7 +90,10 @@ pub fn parse(req: &Request, route: Route, strict: bool) -> Result<DescribeImages
             .map(|(k, v)| (k, Raw::Text(v)))
             .collect(),
     };
-    if let Some((unknown, _)) = pairs.iter().find(|(k, _)| !KNOWN.contains(&k.as_str())) {
+    if let Some((unknown, _)) = pairs
+        .iter()
+        .find(|(k, _)| !PARAMETERS.contains(&k.as_str()))
+    {
         return Err(ApiError::new(
             TcrCode::UnknownParameter,
             format!("The parameter `{unknown}` is not defined for DescribeImages."),
