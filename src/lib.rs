@@ -27,9 +27,11 @@
 //!
 //! Without sockets, [`Emulator::dispatch`] answers a [`http::Request`] directly.
 
+pub mod conformance;
 pub mod emulator;
 pub mod http;
 pub mod model;
+pub mod openapi;
 pub mod pipeline;
 pub mod providers;
 pub mod shared;

@@ -2,6 +2,8 @@
 //!
 //! Exit codes: 0 success, 1 a required check failed, 2 usage or engine error.
 
+mod conform;
+mod openapi;
 mod serve;
 
 use clap::{Parser, Subcommand};
@@ -21,6 +23,11 @@ pub(crate) struct Cli {
 enum Command {
     /// Serve every provider's API on one port (embedded dataset unless --dataset is given).
     Serve(serve::ServeArgs),
+    /// Check an SWR, NCR or TCR implementation against the vendor docs (exit 0 pass, 1 a required check failed, 2
+    /// could not judge).
+    Conform(Box<conform::ConformArgs>),
+    /// Write the OpenAPI 3.1 document (JSON) of one provider's API, for Prism, Schemathesis or client generators.
+    Openapi(openapi::OpenapiArgs),
 }
 
 /// Parses the command line and runs the subcommand.
@@ -28,6 +35,8 @@ pub(crate) fn run() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Serve(args) => serve::run(args),
+        Command::Conform(args) => conform::run_conform(*args),
+        Command::Openapi(args) => openapi::run(args),
     };
     match result {
         Ok(code) => code,

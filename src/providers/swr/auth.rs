@@ -85,7 +85,9 @@ fn verify_signature(ctx: &Ctx<'_>, req: &Request, header: &str) -> Result<(), Ap
         .map_err(|_| bad("X-Sdk-Date is not YYYYMMDDTHHMMSSZ"))?
         .and_utc();
     let skew = (ctx.now - date).abs();
-    if skew > MAX_SKEW {
+    // Test-only quirk hook (quirks.rs): inert unless a self-test sets it.
+    if skew > MAX_SKEW && !super::quirks::active(ctx, super::quirks::SwrQuirk::ClockSkewNotChecked)
+    {
         return Err(
             bad("X-Sdk-Date is outside the allowed clock skew").explained(format!(
                 "X-Sdk-Date is {} s from the emulator's clock (at most {} s)",
@@ -116,7 +118,9 @@ fn verify_signature(ctx: &Ctx<'_>, req: &Request, header: &str) -> Result<(), Ap
         sha256_hex(canonical.as_bytes())
     );
     let expected = hex::encode(hmac_sha256(secret.as_bytes(), string_to_sign.as_bytes()));
-    if constant_time_eq(expected.as_bytes(), auth.signature.as_bytes()) {
+    if constant_time_eq(expected.as_bytes(), auth.signature.as_bytes())
+        || super::quirks::active(ctx, super::quirks::SwrQuirk::SignatureNotChecked)
+    {
         Ok(())
     } else {
         let host = if auth.signed_headers.split(';').any(|n| n == "host") {

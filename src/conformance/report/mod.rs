@@ -1,0 +1,170 @@
+//! The typed result of a run, and its writers: [`human`] (summary table and failures), [`json`] (`report.json`) and
+//! [`junit`] (`junit.xml`). All three read the same [`Report`]; no secret ever enters it (requests are shown without
+//! their authentication headers).
+
+pub mod human;
+pub mod json;
+pub mod junit;
+
+use super::checks::Severity;
+
+/// What happened to one check (OCI distribution-spec conformance outcomes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Outcome {
+    /// Every case held.
+    Pass,
+    /// A case did not hold: a conformance failure.
+    Fail,
+    /// Not run: not selected, or a premise failed in another check.
+    Skip,
+    /// The suite or the target could not run the check (unreachable, nothing to check, every request refused).
+    Error,
+}
+
+/// The verdict of a whole run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    /// Every selected required check passed (expected failures aside).
+    Pass,
+    /// A required check failed.
+    Fail,
+    /// The suite could not judge.
+    Error,
+}
+
+/// One case that did not hold.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Failure {
+    /// What went wrong, in a sentence.
+    pub message: String,
+    /// The minimal request showing it (method, target, body; no credentials).
+    pub request: String,
+    /// What the docs (or an accepted alternative) say.
+    pub expected: String,
+    /// What the target answered.
+    pub actual: String,
+}
+
+/// One check's result.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct CheckReport {
+    /// Check id.
+    pub id: &'static str,
+    /// What must hold.
+    pub title: &'static str,
+    /// Required or recommended.
+    pub severity: Severity,
+    /// The vendor passage enforced.
+    pub source: &'static str,
+    /// The outcome.
+    pub outcome: Outcome,
+    /// Why it was skipped or errored.
+    pub reason: Option<String>,
+    /// Listed in `--expected-failures`.
+    pub expected_failure: bool,
+    /// HTTP requests the check sent (retries of throttled requests included).
+    pub requests: u32,
+    /// Cases it judged.
+    pub cases: u32,
+    /// The first failures (at most [`MAX_FAILURES`]).
+    pub failures: Vec<Failure>,
+    /// Failures beyond those listed.
+    pub more_failures: u32,
+}
+
+/// Most failures a check lists; the rest are counted.
+pub const MAX_FAILURES: usize = 5;
+
+/// The result of a run.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Report {
+    /// Provider id (`swr`, `ncr`, `tcr`).
+    pub provider: &'static str,
+    /// Base URL checked.
+    pub base_url: String,
+    /// Seed of the generated cases.
+    pub seed: u64,
+    /// Cases per property check.
+    pub cases_per_check: u32,
+    /// The verdict.
+    pub verdict: Verdict,
+    /// Why the verdict is Error.
+    pub reason: Option<String>,
+    /// Requests sent in all.
+    pub requests: u32,
+    /// Wall time of the run in milliseconds (redact it in snapshots).
+    pub elapsed_ms: u64,
+    /// Every check of the provider, in execution order.
+    pub checks: Vec<CheckReport>,
+}
+
+impl Report {
+    /// 0 pass, 1 a required check failed, 2 the suite could not judge.
+    ///
+    /// ```
+    /// # let report = regmock::conformance::Report { provider: "swr", base_url: String::new(), seed: 1,
+    /// #     cases_per_check: 1, verdict: regmock::conformance::Verdict::Fail, reason: None, requests: 0,
+    /// #     elapsed_ms: 0, checks: vec![] };
+    /// assert_eq!(report.exit_code(), 1);
+    /// ```
+    pub fn exit_code(&self) -> u8 {
+        match self.verdict {
+            Verdict::Pass => 0,
+            Verdict::Fail => 1,
+            Verdict::Error => 2,
+        }
+    }
+
+    /// The checks with this outcome.
+    pub fn with_outcome(&self, outcome: Outcome) -> impl Iterator<Item = &CheckReport> {
+        self.checks.iter().filter(move |c| c.outcome == outcome)
+    }
+
+    /// The human summary (see [`human::render`]).
+    pub fn human(&self) -> String {
+        human::render(self)
+    }
+
+    /// The JSON report (see [`json::render`]).
+    pub fn json(&self) -> String {
+        json::render(self)
+    }
+
+    /// The JUnit XML report (see [`junit::render`]).
+    pub fn junit(&self) -> String {
+        junit::render(self)
+    }
+}
+
+/// The verdict from the outcomes: any required failure (not expected) fails; else any required error, or no pass at
+/// all, cannot be judged.
+pub(crate) fn verdict(checks: &[CheckReport]) -> (Verdict, Option<String>) {
+    let required = |c: &&CheckReport| c.severity == Severity::Required;
+    if checks
+        .iter()
+        .filter(required)
+        .any(|c| c.outcome == Outcome::Fail && !c.expected_failure)
+    {
+        return (Verdict::Fail, None);
+    }
+    if let Some(c) = checks
+        .iter()
+        .filter(required)
+        .find(|c| c.outcome == Outcome::Error)
+    {
+        let why = c.reason.clone().unwrap_or_default();
+        return (
+            Verdict::Error,
+            Some(format!("{} could not be judged: {why}", c.id)),
+        );
+    }
+    if !checks.iter().any(|c| c.outcome == Outcome::Pass) {
+        return (
+            Verdict::Error,
+            Some("no check ran: nothing was judged".into()),
+        );
+    }
+    (Verdict::Pass, None)
+}

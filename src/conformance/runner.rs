@@ -1,0 +1,505 @@
+//! Runs the checks of one provider in table order over one session ([`Cx`]) and turns what they recorded into a
+//! [`Report`].
+//!
+//! A check sees the discovery walks, sends requests through [`Cx::send`] (which counts them and records every answer
+//! for the session-wide checks), counts its cases and records failures. It returns `Err(Stop)` to skip or to error.
+//! After the check, the runner decides the outcome: error or skip as told, else fail when a case failed, else pass,
+//! and a pass with no case is an error: no vacuous passes.
+
+use super::checks::{self, Check};
+use super::client::{self, Auth, Client};
+use super::config::{Config, Target};
+use super::report::{self, CheckReport, Failure, MAX_FAILURES, Outcome, Report};
+use super::schema::{self, Verdict as SchemaVerdict};
+use crate::http::{Request, Response};
+use crate::model::ProviderId;
+use crate::pipeline::KeyPair;
+use std::collections::BTreeMap;
+use std::future::Future;
+use std::pin::Pin;
+use std::time::Instant;
+
+/// What a check function returns.
+pub(crate) type BoxFuture<'a> = Pin<Box<dyn Future<Output = Result<(), Stop>> + Send + 'a>>;
+/// A check function.
+pub(crate) type CheckFn = for<'a> fn(&'a mut Cx) -> BoxFuture<'a>;
+
+/// Why a check ended early.
+#[derive(Debug)]
+pub(crate) enum Stop {
+    /// Not applicable, or its premise failed elsewhere.
+    Skip(String),
+    /// The suite or the target could not run it.
+    Error(String),
+}
+
+/// One page a walk saw.
+#[derive(Debug, Clone)]
+pub(crate) struct PageSeen {
+    /// The request (unsigned).
+    pub request: Request,
+    /// Requested offset (SWR) or page number (NCR, TCR).
+    pub at: u64,
+    /// Requested page size.
+    pub size: u64,
+    /// Items on the page.
+    pub len: usize,
+    /// The declared total (Content-Range total, `count`, `TotalCount`).
+    pub total: Option<u64>,
+    /// The answer.
+    pub response: Response,
+}
+
+/// One listed item, in the fields the reference model needs.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct Item {
+    /// Identity within the list (tag name, or `namespace/name` for repositories).
+    pub key: String,
+    /// Tag or repository name.
+    pub name: String,
+    /// Repository namespace.
+    pub namespace: String,
+    /// Repository category.
+    pub category: String,
+    /// Update time as sent.
+    pub updated: String,
+    /// Digest.
+    pub digest: String,
+}
+
+/// A walk of one unfiltered list through its pagination.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Walk {
+    /// Which list (`repos`, or the target label).
+    pub label: String,
+    /// The target (default for SWR's repository list).
+    pub target: Option<Target>,
+    /// Items in list order, duplicates kept.
+    pub items: Vec<Item>,
+    /// Every page.
+    pub pages: Vec<PageSeen>,
+    /// The walk stopped because pages stopped adding new items.
+    pub stalled: bool,
+}
+
+impl Walk {
+    /// The item keys in order.
+    pub(crate) fn keys(&self) -> Vec<String> {
+        self.items.iter().map(|i| i.key.clone()).collect()
+    }
+
+    /// The first duplicated key, if any.
+    pub(crate) fn duplicate(&self) -> Option<&str> {
+        let mut seen = std::collections::HashSet::new();
+        self.items
+            .iter()
+            .map(|i| i.key.as_str())
+            .find(|k| !seen.insert(*k))
+    }
+
+    /// Declared totals, one per page that declared one.
+    pub(crate) fn totals(&self) -> Vec<u64> {
+        self.pages.iter().filter_map(|p| p.total).collect()
+    }
+}
+
+/// Decides when a walk stops: an empty or short page, pages that add nothing new, or the hard page cap.
+#[derive(Debug, Default)]
+pub(crate) struct WalkStep {
+    seen: std::collections::HashSet<String>,
+}
+
+/// Most pages a walk requests; generated page sizes keep walks far below it.
+pub(crate) const MAX_PAGES: usize = 250;
+
+impl WalkStep {
+    /// Adds a page of `size` requested items; `true` when the walk should go on.
+    pub(crate) fn more(&mut self, walk: &mut Walk, items: Vec<Item>, size: u64) -> bool {
+        let len = items.len();
+        let fresh = items
+            .iter()
+            .filter(|i| self.seen.insert(i.key.clone()))
+            .count();
+        walk.items.extend(items);
+        if len == 0 || (len as u64) < size || walk.pages.len() >= MAX_PAGES {
+            return false;
+        }
+        // A page that mostly repeats what was seen means the target does not advance (e.g. an item offset read as a
+        // page number): stop rather than ask for every item one page at a time.
+        if fresh * 2 < len {
+            walk.stalled = true;
+            return false;
+        }
+        true
+    }
+}
+
+/// Every answer of the session, for the checks that judge them all (schemas, Content-Type, TCR's HTTP 200 errors).
+#[derive(Debug, Clone)]
+pub(crate) struct Seen {
+    pub request: String,
+    pub status: u16,
+    pub content_type: Option<String>,
+    /// The body is the provider's error shape.
+    pub is_error: bool,
+    pub schema: SchemaVerdict,
+}
+
+/// A deterministic generator (SplitMix64): each check gets its own stream from the seed and its id, so selecting
+/// other checks never changes a check's cases.
+#[derive(Debug, Clone)]
+pub(crate) struct Rng(u64);
+
+impl Rng {
+    pub(crate) fn new(seed: u64, id: &str) -> Rng {
+        let h = id.bytes().fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
+        });
+        Rng(seed ^ h)
+    }
+    pub(crate) fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
+        z ^ (z >> 31)
+    }
+    /// Uniform in `lo..=hi` (`lo` when the range is empty).
+    pub(crate) fn range(&mut self, lo: u64, hi: u64) -> u64 {
+        if hi <= lo {
+            lo
+        } else {
+            lo + self.next() % (hi - lo + 1)
+        }
+    }
+    pub(crate) fn pick<'a, T>(&mut self, items: &'a [T]) -> Option<&'a T> {
+        (!items.is_empty()).then(|| &items[self.range(0, items.len() as u64 - 1) as usize])
+    }
+}
+
+#[derive(Debug, Default)]
+struct Recorder {
+    requests: u32,
+    cases: u32,
+    failures: Vec<Failure>,
+    more: u32,
+}
+
+/// The session: configuration, client, discovery results and the current check's records.
+pub(crate) struct Cx {
+    pub cfg: Config,
+    pub rng: Rng,
+    /// Discovery walks (SWR: the repository list first, then each target's tags).
+    pub walks: Vec<Walk>,
+    /// Set when the target refused the suite's credentials, or discovery did not pass: every later check errors with
+    /// this reason.
+    pub refused: Option<String>,
+    /// Every answer so far.
+    pub seen: Vec<Seen>,
+    /// Outcomes of the checks run so far.
+    pub outcomes: BTreeMap<&'static str, Outcome>,
+    /// Cases judged by the session-wide checks are counted per answer, so they read `seen`.
+    client: Client,
+    rec: Recorder,
+    /// Answers accepted (2xx, not an error body), for the "every request refused" rule.
+    accepted: u32,
+}
+
+impl Cx {
+    /// Sends `req` with `auth` and records the answer, its body judged against the schemas `choose` names for it.
+    pub(crate) async fn send(
+        &mut self,
+        req: &Request,
+        auth: Auth,
+        choose: schema::Chooser,
+    ) -> Result<Response, Stop> {
+        let sent = self.client.send(req, auth).await.map_err(Stop::Error)?;
+        self.rec.requests += sent.attempts;
+        let resp = sent.response;
+        let (schemas, is_error) = choose(resp.status, &resp.body_json());
+        let verdict = schema::judge(schemas, is_error, &resp.body);
+        self.seen.push(Seen {
+            request: client::describe(req),
+            status: resp.status,
+            content_type: resp.header_value("content-type").map(str::to_string),
+            is_error: verdict.is_error,
+            schema: verdict,
+        });
+        if (200..300).contains(&resp.status) && !self.seen.last().is_some_and(|s| s.is_error) {
+            self.accepted += 1;
+        }
+        Ok(resp)
+    }
+
+    /// Counts one judged case.
+    pub(crate) fn case(&mut self) {
+        self.rec.cases += 1;
+    }
+
+    /// Records a failed case.
+    pub(crate) fn fail(
+        &mut self,
+        message: impl Into<String>,
+        req: &Request,
+        expected: impl Into<String>,
+        actual: impl Into<String>,
+    ) {
+        self.fail_raw(message, client::describe(req), expected, actual);
+    }
+
+    /// Records a failed case whose request is already described.
+    pub(crate) fn fail_raw(
+        &mut self,
+        message: impl Into<String>,
+        request: String,
+        expected: impl Into<String>,
+        actual: impl Into<String>,
+    ) {
+        if self.rec.failures.len() >= MAX_FAILURES {
+            self.rec.more += 1;
+            return;
+        }
+        self.rec.failures.push(Failure {
+            message: message.into(),
+            request,
+            expected: expected.into(),
+            actual: actual.into(),
+        });
+    }
+
+    /// Whether check `id` ran and failed.
+    pub(crate) fn check_failed(&self, id: &str) -> bool {
+        self.outcomes.get(id) == Some(&Outcome::Fail)
+    }
+
+    /// The walks a filter, sort or slice check may use as its reference: discovered, without duplicates, declared
+    /// totals equal to what was found, and their pagination check not failed. Otherwise the check is skipped, because
+    /// its reference would be wrong and the failure is already reported where it belongs.
+    pub(crate) fn trusted(
+        &self,
+        which: std::ops::Range<usize>,
+        pagination_check: &str,
+    ) -> Result<Vec<Walk>, Stop> {
+        if self.check_failed(pagination_check) {
+            return Err(Stop::Skip(format!(
+                "{pagination_check} failed, so the walk is no reference"
+            )));
+        }
+        let walks: Vec<Walk> = self.walks.get(which).unwrap_or_default().to_vec();
+        for w in &walks {
+            if let Some(k) = w.duplicate() {
+                return Err(Stop::Skip(format!(
+                    "the walk of {} lists {k} twice",
+                    w.label
+                )));
+            }
+            if w.totals().iter().any(|t| *t != w.items.len() as u64) {
+                return Err(Stop::Skip(format!(
+                    "the walk of {} disagrees with its declared total",
+                    w.label
+                )));
+            }
+        }
+        if walks.iter().all(|w| w.items.is_empty()) {
+            return Err(Stop::Skip("discovery found nothing to compare with".into()));
+        }
+        Ok(walks)
+    }
+}
+
+/// Runs the provider's selected checks against `config.base_url` and returns the typed report. Never panics on a
+/// target's answers; an unreachable target or refused credentials give the verdict Error.
+///
+/// ```
+/// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+/// use regmock::{conformance, model::ProviderId};
+/// // Arrange: nothing listens on port 9 of the loopback.
+/// let config = conformance::Config::new(ProviderId::Tcr, "http://127.0.0.1:9");
+/// // Act
+/// let report = conformance::run(&config).await;
+/// // Assert: an unreachable target cannot be judged, never passes.
+/// assert_eq!(report.exit_code(), 2);
+/// # })
+/// ```
+pub async fn run(config: &Config) -> Report {
+    let started = Instant::now();
+    let dialect = match config.provider {
+        ProviderId::Swr => super::swr::dialect(),
+        ProviderId::Ncr => super::ncr::dialect(),
+        ProviderId::Tcr => super::tcr::dialect(),
+    };
+    let key = KeyPair {
+        access_key: config.access_key.clone(),
+        secret_key: config.secret_key.clone(),
+    };
+    // TCR documents 100 requests per second per action and key: stay under it unless told otherwise.
+    let rate = config
+        .rate
+        .or((config.provider == ProviderId::Tcr).then_some(90));
+    let client = Client::new(&config.base_url, key, config.token.clone(), dialect, rate);
+    let mut reports = Vec::new();
+    let mut total_requests = 0;
+    match client {
+        Err(e) => {
+            for c in checks::of(config.provider) {
+                reports.push(blank(c, Outcome::Error, Some(e.clone()), config));
+            }
+        }
+        Ok(client) => {
+            let mut cx = Cx {
+                cfg: config.clone(),
+                rng: Rng::new(config.seed, ""),
+                walks: Vec::new(),
+                refused: None,
+                seen: Vec::new(),
+                outcomes: BTreeMap::new(),
+                client,
+                rec: Recorder::default(),
+                accepted: 0,
+            };
+            for c in checks::of(config.provider) {
+                let is_discovery = c.id.ends_with(".discovery");
+                if !config.selects(c.id) && !is_discovery {
+                    reports.push(blank(c, Outcome::Skip, Some("not selected".into()), config));
+                    continue;
+                }
+                let mut report = run_one(&mut cx, c).await;
+                total_requests += report.requests;
+                if !config.selects(c.id) {
+                    // Discovery always runs (every check needs it) but is only reported when selected.
+                    report.outcome = Outcome::Skip;
+                    report.reason =
+                        Some("not selected; ran only as the other checks' premise".into());
+                }
+                reports.push(report);
+            }
+            if cx.accepted == 0 && cx.refused.is_none() && total_requests > 0 {
+                for r in &mut reports {
+                    if r.outcome == Outcome::Pass {
+                        r.outcome = Outcome::Error;
+                        r.reason = Some("no request of the session was accepted".into());
+                    }
+                }
+            }
+        }
+    }
+    let (verdict, reason) = report::verdict(&reports);
+    Report {
+        provider: config.provider.as_str(),
+        base_url: config.base_url.clone(),
+        seed: config.seed,
+        cases_per_check: config.cases,
+        verdict,
+        reason,
+        requests: total_requests,
+        elapsed_ms: started.elapsed().as_millis() as u64,
+        checks: reports,
+    }
+}
+
+async fn run_one(cx: &mut Cx, c: &'static Check) -> CheckReport {
+    cx.rec = Recorder::default();
+    cx.rng = Rng::new(cx.cfg.seed, c.id);
+    let result = match (&cx.refused, c.id.ends_with(".discovery")) {
+        (Some(why), false) => Err(Stop::Error(why.clone())),
+        _ => (c.run)(cx).await,
+    };
+    let rec = std::mem::take(&mut cx.rec);
+    let (outcome, reason) = match result {
+        Err(Stop::Error(why)) => (Outcome::Error, Some(why)),
+        Err(Stop::Skip(why)) if rec.failures.is_empty() => (Outcome::Skip, Some(why)),
+        _ if !rec.failures.is_empty() => (Outcome::Fail, None),
+        Ok(()) if rec.cases == 0 => (Outcome::Error, Some("no case could be judged".into())),
+        Ok(()) => (Outcome::Pass, None),
+        Err(Stop::Skip(why)) => (Outcome::Skip, Some(why)),
+    };
+    cx.outcomes.insert(c.id, outcome);
+    if c.id.ends_with(".discovery") && outcome != Outcome::Pass && cx.refused.is_none() {
+        // Every other check needs what discovery saw.
+        cx.refused = Some(format!(
+            "{} did not pass: {}",
+            c.id,
+            reason.clone().unwrap_or_default()
+        ));
+    }
+    CheckReport {
+        id: c.id,
+        title: c.title,
+        severity: c.severity,
+        source: c.source,
+        outcome,
+        reason,
+        expected_failure: cx.cfg.expected_failures.iter().any(|e| e == c.id),
+        requests: rec.requests,
+        cases: rec.cases,
+        failures: rec.failures,
+        more_failures: rec.more,
+    }
+}
+
+fn blank(c: &'static Check, outcome: Outcome, reason: Option<String>, cfg: &Config) -> CheckReport {
+    CheckReport {
+        id: c.id,
+        title: c.title,
+        severity: c.severity,
+        source: c.source,
+        outcome,
+        reason,
+        expected_failure: cfg.expected_failures.iter().any(|e| e == c.id),
+        requests: 0,
+        cases: 0,
+        failures: Vec::new(),
+        more_failures: 0,
+    }
+}
+
+/// Shared by the session-wide checks: judges every recorded answer `judge` applies to (`None`: not applicable;
+/// `Some(Err((expected, actual)))`: a failure).
+pub(crate) fn judge_seen(cx: &mut Cx, message: &str, judge: Judge) -> Result<(), Stop> {
+    let seen = std::mem::take(&mut cx.seen);
+    for s in &seen {
+        match judge(s) {
+            None => {}
+            Some(Ok(())) => cx.case(),
+            Some(Err((expected, actual))) => {
+                cx.case();
+                cx.fail_raw(message, s.request.clone(), expected, actual);
+            }
+        }
+    }
+    cx.seen = seen;
+    Ok(())
+}
+
+/// How a session-wide check judges one answer.
+pub(crate) type Judge = fn(&Seen) -> Option<Result<(), (String, String)>>;
+
+/// Required schema violations of an answer whose body has a schema.
+pub(crate) fn hard_violations(s: &Seen) -> Option<Result<(), (String, String)>> {
+    (!s.schema.schemas.is_empty()).then(|| match s.schema.hard.is_empty() {
+        true => Ok(()),
+        false => Err((s.schema.schemas.join(" or "), s.schema.hard.join("; "))),
+    })
+}
+
+/// Undocumented fields of an answer whose body otherwise matches its schema.
+pub(crate) fn extra_fields(s: &Seen) -> Option<Result<(), (String, String)>> {
+    (!s.schema.schemas.is_empty() && s.schema.hard.is_empty()).then(|| {
+        match s.schema.extra.is_empty() {
+            true => Ok(()),
+            false => Err((
+                format!("only the fields of {}", s.schema.schemas.join(" or ")),
+                s.schema.extra.join("; "),
+            )),
+        }
+    })
+}
+
+/// The client-side half of provider `id` (its signer), from the `PROVIDERS` table.
+pub(crate) fn provider(id: ProviderId) -> &'static dyn crate::pipeline::Provider {
+    crate::providers::PROVIDERS
+        .iter()
+        .copied()
+        .find(|p| p.id() == id)
+        .expect("every provider id is in PROVIDERS")
+}

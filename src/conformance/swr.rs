@@ -1,0 +1,1152 @@
+//! SWR checks: `list_repos_details`, `list_repository_tags` and `show_repo_tag` (the rows `swr.*` of the table).
+
+use super::ambiguities::{accepts, describe};
+use super::client::{Auth, Dialect};
+use super::config::Target;
+use super::reference::{self, Match};
+use super::runner::{BoxFuture, Cx, Item, PageSeen, Stop, Walk, WalkStep, judge_seen};
+use crate::http::{Request, Response};
+use crate::model::ProviderId;
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use serde_json::Value;
+
+const LIST_REPOS: &[&str] = &["swr/list_repos_details.response.schema.json"];
+const LIST_TAGS: &[&str] = &["swr/list_repository_tags.response.schema.json"];
+const SHOW_TAG: &[&str] = &["swr/show_repo_tag.response.schema.json"];
+const ERRORS: &[&str] = &["swr/error.schema.json", "swr/gateway_error.schema.json"];
+/// The page size of the discovery walks: the documented default.
+const WALK_SIZE: u64 = 100;
+/// The SDK docstrings' maximum `limit`.
+const MAX_LIMIT: u64 = 1000;
+
+fn choose(status: u16, ok: &'static [&'static str]) -> (&'static [&'static str], bool) {
+    if (200..300).contains(&status) {
+        (ok, false)
+    } else {
+        (ERRORS, true)
+    }
+}
+fn choose_repos(status: u16, _: &Value) -> (&'static [&'static str], bool) {
+    choose(status, LIST_REPOS)
+}
+fn choose_tags(status: u16, _: &Value) -> (&'static [&'static str], bool) {
+    choose(status, LIST_TAGS)
+}
+fn choose_show(status: u16, _: &Value) -> (&'static [&'static str], bool) {
+    choose(status, SHOW_TAG)
+}
+
+pub(super) fn dialect() -> Dialect {
+    Dialect {
+        provider: super::runner::provider(ProviderId::Swr),
+        // The docs' X-Auth-Token replaces the SDK's signature.
+        add_token: |req, token| {
+            req.headers.push(("X-Auth-Token".into(), token.into()));
+            true
+        },
+        // SWR documents no throttling code; 429 is handled by the client.
+        throttled: |_| false,
+    }
+}
+
+/// The SDK's path encoding: everything but `A-Z a-z 0-9 - _ . ~` (notes/swr.md, Request encoding).
+const SDK: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
+fn enc(s: &str) -> String {
+    utf8_percent_encode(s, SDK).to_string()
+}
+
+fn tags_path(t: &Target) -> String {
+    format!(
+        "/v2/manage/namespaces/{}/repos/{}/tags",
+        enc(&t.namespace),
+        enc(&t.repository)
+    )
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum List {
+    Repos,
+    Tags,
+}
+
+fn path_of(list: List, target: Option<&Target>) -> String {
+    match (list, target) {
+        (List::Tags, Some(t)) => tags_path(t),
+        _ => "/v2/manage/repos".into(),
+    }
+}
+
+fn item(list: List, v: &Value) -> Item {
+    let s = |k: &str| v[k].as_str().unwrap_or_default().to_string();
+    match list {
+        List::Tags => Item {
+            key: s("Tag"),
+            name: s("Tag"),
+            updated: s("updated"),
+            digest: s("digest"),
+            ..Item::default()
+        },
+        List::Repos => Item {
+            key: format!("{}/{}", s("namespace"), s("name")),
+            name: s("name"),
+            namespace: s("namespace"),
+            category: s("category"),
+            updated: s("updated_at"),
+            ..Item::default()
+        },
+    }
+}
+
+/// One list request: `(request, answer, items)`; items are empty unless the answer is a 200 array.
+async fn list(
+    cx: &mut Cx,
+    list: List,
+    target: Option<&Target>,
+    query: &str,
+) -> Result<(Request, Response, Vec<Item>), Stop> {
+    let path = path_of(list, target);
+    let req = Request::get(&if query.is_empty() {
+        path
+    } else {
+        format!("{path}?{query}")
+    });
+    let chooser = if list == List::Tags {
+        choose_tags
+    } else {
+        choose_repos
+    };
+    let resp = cx.send(&req, Auth::Signed, chooser).await?;
+    let items = match (resp.status, resp.body_json()) {
+        (200, Value::Array(a)) => a.iter().map(|v| item(list, v)).collect(),
+        _ => Vec::new(),
+    };
+    Ok((req, resp, items))
+}
+
+fn total_of(resp: &Response) -> Option<u64> {
+    resp.header_value("content-range")
+        .and_then(reference::parse_content_range)
+        .map(|r| r.2)
+}
+
+/// The first `pages` pages of the tag list (`extra` prepended to each query).
+async fn walk_pages(
+    cx: &mut Cx,
+    target: Option<&Target>,
+    size: u64,
+    extra: &str,
+    pages: usize,
+) -> Result<Walk, Stop> {
+    walk_capped(cx, List::Tags, target, size, extra, pages).await
+}
+
+/// Walks a list with `limit=size` and offsets 0, size, 2·size, … (`extra` is prepended to each query).
+async fn walk(
+    cx: &mut Cx,
+    l: List,
+    target: Option<&Target>,
+    size: u64,
+    extra: &str,
+) -> Result<Walk, Stop> {
+    walk_capped(cx, l, target, size, extra, usize::MAX).await
+}
+
+async fn walk_capped(
+    cx: &mut Cx,
+    l: List,
+    target: Option<&Target>,
+    size: u64,
+    extra: &str,
+    pages: usize,
+) -> Result<Walk, Stop> {
+    let mut w = Walk {
+        label: target.map_or("repositories".into(), |t| format!("{} tags", t.label())),
+        target: target.cloned(),
+        ..Walk::default()
+    };
+    let mut step = WalkStep::default();
+    let mut offset = 0;
+    loop {
+        let (req, resp, items) = list(
+            cx,
+            l,
+            target,
+            &format!("{extra}limit={size}&offset={offset}"),
+        )
+        .await?;
+        let ok = resp.status == 200;
+        w.pages.push(PageSeen {
+            request: req,
+            at: offset,
+            size,
+            len: items.len(),
+            total: total_of(&resp),
+            response: resp,
+        });
+        if !ok || !step.more(&mut w, items, size) || w.pages.len() >= pages {
+            return Ok(w);
+        }
+        offset += size;
+    }
+}
+
+fn status_line(resp: &Response) -> String {
+    format!(
+        "HTTP {} {}",
+        resp.status,
+        super::schema::excerpt(&resp.body)
+    )
+}
+
+fn refused(resp: &Response) -> bool {
+    matches!(resp.status, 401 | 403)
+}
+
+pub(super) fn discovery(cx: &mut Cx) -> BoxFuture<'_> {
+    Box::pin(async move {
+        let repos = walk(cx, List::Repos, None, WALK_SIZE, "").await?;
+        let first = &repos.pages[0].response;
+        if refused(first) {
+            let why = format!(
+                "the target refused the suite's credentials: {}",
+                status_line(first)
+            );
+            cx.refused = Some(why.clone());
+            return Err(Stop::Error(why));
+        }
+        if first.status != 200 {
+            return Err(Stop::Error(format!(
+                "the repository list could not be read: {}",
+                status_line(first)
+            )));
+        }
+        cx.case();
+        cx.walks.push(repos);
+        for t in cx.cfg.targets.clone() {
+            let w = walk(cx, List::Tags, Some(&t), WALK_SIZE, "").await?;
+            let first = &w.pages[0].response;
+            if first.status != 200 {
+                return Err(Stop::Error(format!(
+                    "target {} could not be listed: {}",
+                    t.label(),
+                    status_line(first)
+                )));
+            }
+            if w.items.is_empty() {
+                return Err(Stop::Error(format!(
+                    "target {} has no tags: nothing to check",
+                    t.label()
+                )));
+            }
+            cx.case();
+            cx.walks.push(w);
+        }
+        Ok(())
+    })
+}
+
+/// Compares another walk of the same list with the discovery walk; the failure names the first page that differs.
+fn compare_walk(cx: &mut Cx, base: &Walk, other: &Walk, what: &str) {
+    cx.case();
+    let (a, b) = (base.keys(), other.keys());
+    if a == b {
+        return;
+    }
+    let at = a
+        .iter()
+        .zip(&b)
+        .position(|(x, y)| x != y)
+        .unwrap_or(a.len().min(b.len()));
+    let page = other
+        .pages
+        .iter()
+        .find(|p| (p.at as usize) <= at && at < p.at as usize + p.size as usize)
+        .or(other.pages.last());
+    let show = |v: &[String]| format!("{:?}", &v[at.min(v.len())..(at + 3).min(v.len())]);
+    cx.fail_raw(
+        format!(
+            "{what}: the walk differs from the discovery walk at position {at} ({} vs {} items)",
+            b.len(),
+            a.len()
+        ),
+        page.map(|p| super::client::describe(&p.request))
+            .unwrap_or_default(),
+        format!("items {at}.. = {}", show(&a)),
+        format!("items {at}.. = {}", show(&b)),
+    );
+}
+
+fn check_duplicates(cx: &mut Cx, w: &Walk) {
+    cx.case();
+    if let Some(k) = w.duplicate() {
+        let req = w
+            .pages
+            .iter()
+            .rev()
+            .find(|p| p.len > 0)
+            .map(|p| super::client::describe(&p.request));
+        cx.fail_raw(
+            format!("the walk of {} lists {k} twice", w.label),
+            req.unwrap_or_default(),
+            "every item once",
+            format!("{k} on two pages"),
+        );
+    }
+}
+
+/// A page size for a generated walk: at least n/20 (at most ~21 requests), at most the maximum limit.
+fn walk_size(cx: &mut Cx, n: usize) -> u64 {
+    let lo = (n as u64).div_ceil(20).max(1);
+    let hi = MAX_LIMIT.min((n as u64).max(lo));
+    cx.rng.range(lo, hi)
+}
+
+fn concat<'a>(cx: &'a mut Cx, l: List) -> BoxFuture<'a> {
+    Box::pin(async move {
+        let range = if l == List::Repos {
+            0..1
+        } else {
+            1..cx.walks.len()
+        };
+        for wi in range {
+            let base = cx.walks[wi].clone();
+            check_duplicates(cx, &base);
+            let n = base.items.len();
+            // One whole walk at a generated size (a whole walk is the expensive part), then generated slices.
+            let size = walk_size(cx, n);
+            let other = walk(cx, l, base.target.as_ref(), size, "").await?;
+            compare_walk(cx, &base, &other, &format!("limit={size}"));
+            for _ in 0..cx.cfg.cases {
+                let limit = cx.rng.range(1, (n as u64).clamp(1, MAX_LIMIT));
+                // The repository page documents offsets that are multiples of the limit only.
+                let offset = match l {
+                    List::Repos => limit * cx.rng.range(0, n as u64 / limit),
+                    List::Tags => cx.rng.range(0, (n as u64).saturating_sub(1)),
+                };
+                let (req, resp, items) = list(
+                    cx,
+                    l,
+                    base.target.as_ref(),
+                    &format!("limit={limit}&offset={offset}"),
+                )
+                .await?;
+                cx.case();
+                let want: Vec<String> =
+                    base.keys()[reference::offset_window(offset, limit, n)].to_vec();
+                let got: Vec<String> = items.iter().map(|i| i.key.clone()).collect();
+                if resp.status != 200 || want != got {
+                    cx.fail(
+                        "the page is not the walk's slice [offset, offset+limit)",
+                        &req,
+                        format!(
+                            "HTTP 200 with {} items starting {:?}",
+                            want.len(),
+                            want.first()
+                        ),
+                        format!(
+                            "HTTP {} with {} items starting {:?}",
+                            resp.status,
+                            got.len(),
+                            got.first()
+                        ),
+                    );
+                }
+            }
+        }
+        Ok(())
+    })
+}
+
+pub(super) fn repos_concat(cx: &mut Cx) -> BoxFuture<'_> {
+    concat(cx, List::Repos)
+}
+
+pub(super) fn tags_concat(cx: &mut Cx) -> BoxFuture<'_> {
+    concat(cx, List::Tags)
+}
+
+/// Judges Content-Range on every page of the discovery walks of `l`; the total is compared with the walk only when the
+/// walk itself is sound (the concat check owns gaps and duplicates).
+fn content_range<'a>(cx: &'a mut Cx, l: List, concat_id: &'a str) -> BoxFuture<'a> {
+    Box::pin(async move {
+        let range = if l == List::Repos {
+            0..1
+        } else {
+            1..cx.walks.len()
+        };
+        for wi in range {
+            let w = cx.walks[wi].clone();
+            let n = w.items.len() as u64;
+            let sound = w.duplicate().is_none() && !cx.check_failed(concat_id);
+            let mut totals = Vec::new();
+            // Pages past the end belong to swr.tags.page.past-end.
+            for p in w.pages.iter().filter(|p| p.response.status == 200) {
+                cx.case();
+                let Some(value) = p.response.header_value("content-range") else {
+                    cx.fail(
+                        "no Content-Range header on a request with limit and offset",
+                        &p.request,
+                        "Content-Range: offset-count/total",
+                        "absent",
+                    );
+                    continue;
+                };
+                let Some((offset, count, total)) = reference::parse_content_range(value) else {
+                    cx.fail(
+                        "Content-Range does not read offset-count/total",
+                        &p.request,
+                        "offset-count/total",
+                        value,
+                    );
+                    continue;
+                };
+                let expected = format!(
+                    "{}-{}/{}",
+                    p.at,
+                    p.len,
+                    if sound {
+                        n.to_string()
+                    } else {
+                        "<total>".into()
+                    }
+                );
+                let total_wrong = sound && total != n;
+                if offset != p.at || count != p.len as u64 || total_wrong {
+                    cx.fail("Content-Range numbers are wrong (offset = start index, count = records on this page, total = all records)", &p.request, expected, value);
+                }
+                totals.push(total);
+                if l == List::Repos
+                    && let Value::Array(items) = p.response.body_json()
+                    && items
+                        .iter()
+                        .any(|i| i["total_range"].as_u64() != Some(total))
+                {
+                    cx.fail(
+                        "total_range differs from the total",
+                        &p.request,
+                        format!("total_range = {total} on every item"),
+                        "another value",
+                    );
+                }
+            }
+            totals.dedup();
+            if totals.len() > 1 {
+                cx.fail_raw(
+                    format!("the total changes between pages of {}", w.label),
+                    String::new(),
+                    "the same total on every page",
+                    format!("{totals:?}"),
+                );
+            }
+        }
+        Ok(())
+    })
+}
+
+pub(super) fn repos_content_range(cx: &mut Cx) -> BoxFuture<'_> {
+    content_range(cx, List::Repos, "swr.repos.page.concat")
+}
+
+pub(super) fn tags_content_range(cx: &mut Cx) -> BoxFuture<'_> {
+    content_range(cx, List::Tags, "swr.tags.page.concat")
+}
+
+/// Every item of a filtered list (pages of 1000), or the failing answer.
+async fn filtered(
+    cx: &mut Cx,
+    l: List,
+    target: Option<&Target>,
+    extra: &str,
+) -> Result<Result<Vec<String>, (Request, Response)>, Stop> {
+    let w = walk(cx, l, target, MAX_LIMIT, extra).await?;
+    // Only the first page must be a 200: a refused page past the end is swr.tags.page.past-end's to judge.
+    let bad = w.pages.first().filter(|p| p.response.status != 200);
+    Ok(match bad {
+        Some(p) => Err((p.request.clone(), p.response.clone())),
+        None => Ok(w.keys()),
+    })
+}
+
+/// A needle from `names`: an inner substring, a whole name, a case-flipped substring, or one that matches nothing.
+fn needle(cx: &mut Cx, names: &[String], kind: u64) -> String {
+    let name = cx.rng.pick(names).cloned().unwrap_or_default();
+    let chars: Vec<char> = name.chars().collect();
+    if chars.is_empty() {
+        return format!("zq-none-{:x}", cx.rng.next() % 0xffff);
+    }
+    let len = chars.len() as u64;
+    match kind % 4 {
+        0 if len >= 2 => {
+            let start = cx.rng.range(1, len - 1);
+            let end = cx.rng.range(start + 1, len);
+            chars[start as usize..end as usize].iter().collect()
+        }
+        1 => name,
+        2 => {
+            let end = cx.rng.range(1, len);
+            chars[..end as usize]
+                .iter()
+                .map(|c| {
+                    if cx.rng.next().is_multiple_of(2) {
+                        c.to_ascii_uppercase()
+                    } else {
+                        *c
+                    }
+                })
+                .collect()
+        }
+        _ => format!("zq-none-{:x}", cx.rng.next() % 0xffff),
+    }
+}
+
+/// Judges a name filter's answer against the reference alternatives of `ambiguity`. `fits` carries the alternatives
+/// every earlier case of the check fitted: a target must answer all cases with one matching, so a case that fits only
+/// other alternatives fails too.
+#[allow(clippy::too_many_arguments)]
+fn judge_filter(
+    cx: &mut Cx,
+    ambiguity: Option<&str>,
+    matches: &[Match],
+    base: &[Item],
+    field: fn(&Item) -> &str,
+    needle: &str,
+    req: &str,
+    got: Result<Vec<String>, (Request, Response)>,
+    fits: &mut Option<Vec<&'static str>>,
+) {
+    cx.case();
+    let candidates: Vec<(&'static str, Vec<String>)> = matches
+        .iter()
+        .map(|m| {
+            (
+                m.id(),
+                base.iter()
+                    .filter(|i| m.matches(field(i), needle))
+                    .map(|i| i.key.clone())
+                    .collect(),
+            )
+        })
+        .collect();
+    let got = match got {
+        Err((r, resp)) => {
+            return cx.fail(
+                format!("filter {req} was not answered 200"),
+                &r,
+                "HTTP 200",
+                status_line(&resp),
+            );
+        }
+        Ok(got) => got,
+    };
+    let here = reference::fitting(&got, &candidates, |id| {
+        ambiguity.is_none_or(|a| accepts(a, id))
+    });
+    let show = |v: &[String]| {
+        format!(
+            "{} items {:?}",
+            v.len(),
+            v.iter().take(3).collect::<Vec<_>>()
+        )
+    };
+    if here.is_empty() {
+        let expected = candidates
+            .iter()
+            .map(|(id, v)| format!("{id}: {}", show(v)))
+            .collect::<Vec<_>>()
+            .join("; ");
+        let accepted = ambiguity.map_or_else(|| "an exact match".to_string(), describe);
+        return cx.fail_raw(
+            format!("{req} returned what no accepted matching returns ({accepted})"),
+            req.to_string(),
+            expected,
+            show(&got),
+        );
+    }
+    let before = fits.clone().unwrap_or_else(|| here.clone());
+    let now: Vec<&'static str> = before
+        .iter()
+        .copied()
+        .filter(|a| here.contains(a))
+        .collect();
+    if now.is_empty() {
+        cx.fail_raw(
+            format!("{req} fits {here:?} only, while the earlier answers fit {before:?} only: no one matching explains them all"),
+            req.to_string(),
+            format!("one of {before:?}"),
+            show(&got),
+        );
+    } else {
+        *fits = Some(now);
+    }
+}
+
+pub(super) fn repos_filter(cx: &mut Cx) -> BoxFuture<'_> {
+    Box::pin(async move {
+        let base = cx.trusted(0..1, "swr.repos.page.concat")?.remove(0).items;
+        let fuzzy = [Match::SubstringCi, Match::SubstringCs];
+        let mut fits = None;
+        for case in 0..u64::from(cx.cfg.cases) {
+            let (param, field): (&str, fn(&Item) -> &str) = match case % 3 {
+                0 => ("namespace", |i| &i.namespace),
+                1 => ("name", |i| &i.name),
+                _ => ("category", |i| &i.category),
+            };
+            let values: Vec<String> = base.iter().map(|i| field(i).to_string()).collect();
+            let value = if param == "category" {
+                cx.rng.pick(&values).cloned().unwrap_or_default()
+            } else {
+                needle(cx, &values, case / 3)
+            };
+            let extra = format!("{param}={}&", enc(&value));
+            let got = filtered(cx, List::Repos, None, &extra).await?;
+            let req = format!("GET /v2/manage/repos?{extra}limit={MAX_LIMIT}&offset=0");
+            if param == "category" {
+                // The category is one of the listed values: an exact filter (a documented enumeration).
+                judge_filter(
+                    cx,
+                    None,
+                    &[Match::Exact],
+                    &base,
+                    field,
+                    &value,
+                    &req,
+                    got,
+                    &mut None,
+                );
+            } else {
+                judge_filter(
+                    cx,
+                    Some("swr.repos.fuzzy"),
+                    &fuzzy,
+                    &base,
+                    field,
+                    &value,
+                    &req,
+                    got,
+                    &mut fits,
+                );
+            }
+        }
+        Ok(())
+    })
+}
+
+pub(super) fn tags_past_end(cx: &mut Cx) -> BoxFuture<'_> {
+    Box::pin(async move {
+        // Where the last page is depends on the walk: judged only when the walk is sound.
+        if cx.check_failed("swr.tags.page.concat") {
+            return Err(Stop::Skip(
+                "swr.tags.page.concat failed, so the walk is no reference".into(),
+            ));
+        }
+        let walks = cx.walks[1..].to_vec();
+        for w in walks {
+            let n = w.items.len() as u64;
+            for offset in [n, n + cx.rng.range(1, 1000)] {
+                let (req, resp, _) = list(
+                    cx,
+                    List::Tags,
+                    w.target.as_ref(),
+                    &format!("limit=10&offset={offset}"),
+                )
+                .await?;
+                cx.case();
+                if resp.status != 200 || resp.body_json() != Value::Array(Vec::new()) {
+                    cx.fail(
+                        format!("offset {offset} of {n} records is not an empty page"),
+                        &req,
+                        "HTTP 200 []",
+                        status_line(&resp),
+                    );
+                }
+            }
+        }
+        Ok(())
+    })
+}
+
+pub(super) fn tags_sizes(cx: &mut Cx) -> BoxFuture<'_> {
+    Box::pin(async move {
+        for w in cx.trusted(1..cx.walks.len(), "swr.tags.page.concat")? {
+            let keys = w.keys();
+            let n = keys.len();
+            for limit in [1, MAX_LIMIT, MAX_LIMIT + 1] {
+                let (req, resp, items) = list(
+                    cx,
+                    List::Tags,
+                    w.target.as_ref(),
+                    &format!("limit={limit}&offset=0"),
+                )
+                .await?;
+                cx.case();
+                let got: Vec<String> = items.iter().map(|i| i.key.clone()).collect();
+                let prefix = |k: u64| keys[..(k as usize).min(n)].to_vec();
+                let alt = match resp.status {
+                    200 if got == prefix(limit.min(MAX_LIMIT)) => "clamp",
+                    200 if got == prefix(limit) => "honour",
+                    400 => "reject-400",
+                    _ => "other",
+                };
+                let fine = if limit <= MAX_LIMIT {
+                    alt == "clamp"
+                } else {
+                    accepts("swr.limit.above-max", alt)
+                };
+                if !fine {
+                    let expected = if limit <= MAX_LIMIT {
+                        format!("HTTP 200 with the first {} records", limit.min(n as u64))
+                    } else {
+                        describe("swr.limit.above-max")
+                    };
+                    cx.fail(
+                        format!("limit={limit} is not answered as documented"),
+                        &req,
+                        expected,
+                        format!("HTTP {} with {} records", resp.status, got.len()),
+                    );
+                }
+            }
+        }
+        Ok(())
+    })
+}
+
+fn error_code(body: &Value) -> Option<String> {
+    body["error_code"]
+        .as_str()
+        .or_else(|| body[0]["errorCode"].as_str())
+        .or_else(|| body["errors"][0]["errorCode"].as_str())
+        .map(str::to_string)
+}
+
+pub(super) fn tags_invalid(cx: &mut Cx) -> BoxFuture<'_> {
+    Box::pin(async move {
+        let Some(t) = cx.cfg.targets.first().cloned() else {
+            return Err(Stop::Skip("no target".into()));
+        };
+        for query in [
+            "limit=0&offset=0",
+            "limit=-1&offset=0",
+            "limit=abc&offset=0",
+            "limit=99999999999999999999&offset=0",
+            "limit=10&offset=-1",
+            "limit=10&offset=abc",
+        ] {
+            let (req, resp, _) = list(cx, List::Tags, Some(&t), query).await?;
+            cx.case();
+            let alt = match (resp.status, resp.body_json()) {
+                (400, body) if error_code(&body).is_some() => "reject-400",
+                (200, Value::Array(_)) => "lenient-200",
+                _ => "other",
+            };
+            if !accepts("swr.paging.invalid", alt) {
+                cx.fail(
+                    format!("{query} is answered with neither a 400 nor a well-formed list"),
+                    &req,
+                    describe("swr.paging.invalid"),
+                    status_line(&resp),
+                );
+            }
+        }
+        Ok(())
+    })
+}
+
+pub(super) fn tags_filter(cx: &mut Cx) -> BoxFuture<'_> {
+    Box::pin(async move {
+        let walks = cx.trusted(1..cx.walks.len(), "swr.tags.page.concat")?;
+        let all = [Match::SubstringCi, Match::SubstringCs, Match::Exact];
+        let mut fits = None;
+        for case in 0..u64::from(cx.cfg.cases) {
+            let w = walks[(case as usize) % walks.len()].clone();
+            let names: Vec<String> = w.keys();
+            let value = needle(cx, &names, case);
+            let extra = format!("tag={}&", enc(&value));
+            let got = filtered(cx, List::Tags, w.target.as_ref(), &extra).await?;
+            let req = format!(
+                "GET {}?{extra}limit={MAX_LIMIT}&offset=0",
+                path_of(List::Tags, w.target.as_ref())
+            );
+            judge_filter(
+                cx,
+                Some("swr.tags.tag-match"),
+                &all,
+                &w.items,
+                |i| &i.name,
+                &value,
+                &req,
+                got,
+                &mut fits,
+            );
+        }
+        Ok(())
+    })
+}
+
+/// One page's keys, or `None` for a 400, or the unexpected answer.
+async fn page_keys(
+    cx: &mut Cx,
+    t: &Target,
+    query: &str,
+) -> Result<(Request, Response, Option<Vec<String>>), Stop> {
+    let (req, resp, items) = list(cx, List::Tags, Some(t), query).await?;
+    let keys = (resp.status == 200).then(|| items.iter().map(|i| i.key.clone()).collect());
+    Ok((req, resp, keys))
+}
+
+fn filter_param(segments: &str) -> String {
+    format!("filter={}", enc(segments))
+}
+
+pub(super) fn tags_filter_grammar(cx: &mut Cx) -> BoxFuture<'_> {
+    Box::pin(async move {
+        let walks = cx.trusted(1..cx.walks.len(), "swr.tags.page.concat")?;
+        let Some(w) = walks.iter().max_by_key(|w| w.items.len()).cloned() else {
+            return Err(Stop::Skip("no walk".into()));
+        };
+        let t = w.target.clone().unwrap_or_else(|| Target::swr("", ""));
+        let names = w.keys();
+        for case in 0..u64::from(cx.cfg.cases) {
+            let a = needle(cx, &names, 0);
+            let matches = reference::filter(&names, &a, Match::SubstringCi).len() as u64;
+            // Small pages keep the check cheap; below the number of matches, so a dropped limit shows.
+            let limit = if matches >= 2 {
+                cx.rng.range(1, (matches - 1).min(50))
+            } else {
+                1
+            };
+            let (req, resp, want) =
+                page_keys(cx, &t, &format!("tag={}&limit={limit}&offset=0", enc(&a))).await?;
+            let Some(want) = want else {
+                return Err(Stop::Error(format!(
+                    "{} was refused: {}",
+                    super::client::describe(&req),
+                    status_line(&resp)
+                )));
+            };
+            let same = format!("tag::{a}|limit::{limit}|offset::0");
+            let forms: Vec<(String, &str)> = match case % 5 {
+                0 => vec![
+                    (filter_param(&same), "percent-encoded"),
+                    (format!("filter={same}"), "raw"),
+                ],
+                1 => vec![(
+                    filter_param(&format!("offset::0|tag::{a}|limit::{limit}")),
+                    "reordered",
+                )],
+                2 => vec![(filter_param(&format!("{same}|")), "empty segment")],
+                3 => vec![(
+                    filter_param(&format!("tag::{a}|zz_unknown::1|limit::{limit}|offset::0")),
+                    "unknown key",
+                )],
+                _ => vec![
+                    (
+                        filter_param(&format!("tag::|limit::{limit}|offset::0")),
+                        "empty value",
+                    ),
+                    (
+                        filter_param(&format!("tag::zq-first|tag::{a}|limit::{limit}|offset::0")),
+                        "repeated key",
+                    ),
+                ],
+            };
+            for (query, form) in forms {
+                let (req, resp, got) = page_keys(cx, &t, &query).await?;
+                cx.case();
+                let alt = match (&got, form) {
+                    (Some(g), _) if *g == want => {
+                        if form == "repeated key" {
+                            "last-wins"
+                        } else {
+                            "ignored"
+                        }
+                    }
+                    (None, _) if resp.status == 400 => "reject-400",
+                    (Some(g), "empty value") if g.is_empty() => "matches-nothing",
+                    (Some(g), "empty value") => {
+                        let (_, _, unfiltered) =
+                            page_keys(cx, &t, &format!("limit={limit}&offset=0")).await?;
+                        if unfiltered.as_ref() == Some(g) {
+                            "ignored"
+                        } else {
+                            "other"
+                        }
+                    }
+                    (Some(g), "repeated key") if g.is_empty() => "first-wins",
+                    _ => "other",
+                };
+                let ambiguity = match form {
+                    "empty segment" => Some("swr.filter.empty-segment"),
+                    "unknown key" => Some("swr.filter.unknown-key"),
+                    "empty value" => Some("swr.filter.empty-value"),
+                    "repeated key" => Some("swr.filter.repeated-key"),
+                    _ => None,
+                };
+                let fine = match ambiguity {
+                    Some(id) => accepts(id, alt),
+                    None => alt == "ignored",
+                };
+                if !fine {
+                    let expected = match ambiguity {
+                        Some(id) => describe(id),
+                        None => format!(
+                            "the answer to tag={a}&limit={limit}&offset=0: {} records {:?}",
+                            want.len(),
+                            want.iter().take(3).collect::<Vec<_>>()
+                        ),
+                    };
+                    let actual = match &got {
+                        Some(g) => format!(
+                            "HTTP 200 with {} records {:?}",
+                            g.len(),
+                            g.iter().take(3).collect::<Vec<_>>()
+                        ),
+                        None => status_line(&resp),
+                    };
+                    cx.fail(
+                        format!("filter= ({form}) is not the individual parameters' answer"),
+                        &req,
+                        expected,
+                        actual,
+                    );
+                }
+            }
+        }
+        Ok(())
+    })
+}
+
+pub(super) fn tags_sort(cx: &mut Cx) -> BoxFuture<'_> {
+    Box::pin(async move {
+        for base in cx.trusted(1..cx.walks.len(), "swr.tags.page.concat")? {
+            let n = base.items.len();
+            let mut all = base.keys();
+            all.sort();
+            // One order is walked whole (every record once, in order); the other through its first pages only, since a
+            // whole walk is the expensive part.
+            let first_asc = cx.rng.next().is_multiple_of(2);
+            for (whole, ascending) in [(true, first_asc), (false, !first_asc)] {
+                let order = if ascending { "asc" } else { "desc" };
+                let size = walk_size(cx, n);
+                let pages = if whole { usize::MAX } else { 3 };
+                let w = walk_pages(
+                    cx,
+                    base.target.as_ref(),
+                    size,
+                    &format!("order_column=updated_at&order_type={order}&"),
+                    pages,
+                )
+                .await?;
+                cx.case();
+                let mut got = w.keys();
+                got.sort();
+                let times: Vec<_> = w
+                    .items
+                    .iter()
+                    .map(|i| reference::parse_time(&i.updated).unwrap_or_default())
+                    .collect();
+                let first_page = w
+                    .pages
+                    .first()
+                    .map(|p| super::client::describe(&p.request))
+                    .unwrap_or_default();
+                let complete = if whole {
+                    got == all
+                } else {
+                    w.duplicate().is_none() && got.iter().all(|k| all.binary_search(k).is_ok())
+                };
+                if !complete {
+                    cx.fail_raw(
+                        format!("sorted pages (order_type={order}, limit={size}) are not the list's records, each once"),
+                        first_page,
+                        format!("{n} records, each once"),
+                        format!("{} records{}", got.len(), w.duplicate().map(|d| format!(", {d} twice")).unwrap_or_default()),
+                    );
+                } else if let Some(at) = reference::first_out_of_order(&times, ascending) {
+                    let page = &w.pages[(at / size as usize).min(w.pages.len() - 1)];
+                    cx.fail(
+                        format!(
+                            "order_type={order} is not ordered by update time at position {at}"
+                        ),
+                        &page.request,
+                        format!(
+                            "updated {} {}",
+                            if ascending { "≥" } else { "≤" },
+                            w.items[at - 1].updated
+                        ),
+                        format!("{} updated {}", w.items[at].key, w.items[at].updated),
+                    );
+                }
+            }
+        }
+        Ok(())
+    })
+}
+
+pub(super) fn tags_show(cx: &mut Cx) -> BoxFuture<'_> {
+    Box::pin(async move {
+        let walks = cx.trusted(1..cx.walks.len(), "swr.tags.page.concat")?;
+        for case in 0..u64::from(cx.cfg.cases.div_ceil(2)) {
+            let w = &walks[case as usize % walks.len()];
+            let Some(item) = cx.rng.pick(&w.items).cloned() else {
+                continue;
+            };
+            let t = w.target.clone().unwrap_or_else(|| Target::swr("", ""));
+            let req = Request::get(&format!("{}/{}", tags_path(&t), enc(&item.name)));
+            let resp = cx.send(&req, Auth::Signed, choose_show).await?;
+            cx.case();
+            let body = resp.body_json();
+            let same = body["tag"].as_str() == Some(item.name.as_str())
+                && body["digest"].as_str() == Some(item.digest.as_str());
+            if resp.status != 200 || !same {
+                cx.fail(
+                    "a listed tag is not shown with its name (`tag`) and digest",
+                    &req,
+                    format!("HTTP 200, tag {:?}, digest {:?}", item.name, item.digest),
+                    format!(
+                        "HTTP {}, tag {}, digest {}",
+                        resp.status, body["tag"], body["digest"]
+                    ),
+                );
+            }
+        }
+        Ok(())
+    })
+}
+
+pub(super) fn errors_not_found(cx: &mut Cx) -> BoxFuture<'_> {
+    Box::pin(async move {
+        let Some(t) = cx.cfg.targets.first().cloned() else {
+            return Err(Stop::Skip("no target".into()));
+        };
+        let missing = format!("regmock-conform-missing-{:04x}", cx.rng.next() % 0xffff);
+        let cases = [
+            (
+                Request::get(&format!(
+                    "{}?limit=10&offset=0",
+                    tags_path(&Target::swr(&t.namespace, &missing))
+                )),
+                "an unknown repository",
+                choose_tags as super::schema::Chooser,
+            ),
+            (
+                Request::get(&format!(
+                    "{}?limit=10&offset=0",
+                    tags_path(&Target::swr(&missing, &t.repository))
+                )),
+                "an unknown namespace",
+                choose_tags,
+            ),
+            (
+                Request::get(&format!("{}/{}", tags_path(&t), enc(&missing))),
+                "an unknown tag",
+                choose_show,
+            ),
+        ];
+        for (req, what, chooser) in cases {
+            let resp = cx.send(&req, Auth::Signed, chooser).await?;
+            cx.case();
+            let code = error_code(&resp.body_json()).unwrap_or_default();
+            let alt = if code.starts_with("SVCSTG.SWR.404") {
+                "svcstg-404"
+            } else {
+                "other"
+            };
+            if resp.status != 404 || !accepts("swr.not-found.code", alt) {
+                cx.fail(
+                    format!("{what} is not a 404 with a not-found code"),
+                    &req,
+                    format!("HTTP 404; {}", describe("swr.not-found.code")),
+                    format!("HTTP {} code {code:?}", resp.status),
+                );
+            }
+        }
+        Ok(())
+    })
+}
+
+fn probe(cx: &Cx) -> Result<Request, Stop> {
+    let t = cx
+        .cfg
+        .targets
+        .first()
+        .ok_or_else(|| Stop::Skip("no target".into()))?;
+    Ok(Request::get(&format!("{}?limit=1&offset=0", tags_path(t))))
+}
+
+pub(super) fn auth_signed(cx: &mut Cx) -> BoxFuture<'_> {
+    Box::pin(async move {
+        let req = probe(cx)?;
+        let resp = cx.send(&req, Auth::KeyPair, choose_tags).await?;
+        cx.case();
+        if resp.status != 200 {
+            cx.fail(
+                "a correctly signed SDK-HMAC-SHA256 request is refused",
+                &req,
+                "HTTP 200",
+                status_line(&resp),
+            );
+        }
+        Ok(())
+    })
+}
+
+fn refusal<'a>(cx: &'a mut Cx, auth: Auth, what: &'static str) -> BoxFuture<'a> {
+    Box::pin(async move {
+        let req = probe(cx)?;
+        let resp = cx.send(&req, auth, choose_tags).await?;
+        cx.case();
+        let code = error_code(&resp.body_json()).unwrap_or_default();
+        let alt = if code.starts_with("APIGW.03") {
+            "apigw-03"
+        } else {
+            "other"
+        };
+        if resp.status != 401 || !accepts("swr.auth.code", alt) {
+            cx.fail(
+                format!("{what} is not refused with 401"),
+                &req,
+                format!("HTTP 401; {}", describe("swr.auth.code")),
+                format!("HTTP {} code {code:?}", resp.status),
+            );
+        }
+        Ok(())
+    })
+}
+
+pub(super) fn auth_tampered(cx: &mut Cx) -> BoxFuture<'_> {
+    refusal(cx, Auth::Tampered, "a request with an altered signature")
+}
+
+pub(super) fn auth_stale(cx: &mut Cx) -> BoxFuture<'_> {
+    refusal(cx, Auth::Stale, "a request signed an hour ago")
+}
+
+pub(super) fn auth_wrong_key(cx: &mut Cx) -> BoxFuture<'_> {
+    refusal(cx, Auth::WrongKey, "a request signed with an unknown AK")
+}
+
+pub(super) fn schema(cx: &mut Cx) -> BoxFuture<'_> {
+    Box::pin(async move {
+        judge_seen(
+            cx,
+            "the body does not match its schema",
+            super::runner::hard_violations,
+        )
+    })
+}
+
+pub(super) fn schema_extra(cx: &mut Cx) -> BoxFuture<'_> {
+    Box::pin(async move {
+        judge_seen(
+            cx,
+            "the body has undocumented fields",
+            super::runner::extra_fields,
+        )
+    })
+}

@@ -1,0 +1,887 @@
+//! TCR checks: API 3.0 `DescribeImages` (the rows `tcr.*` of the table).
+
+use super::ambiguities::{accepts, describe};
+use super::client::{Auth, Dialect};
+use super::config::Target;
+use super::reference::{self, Match};
+use super::runner::{BoxFuture, Cx, Item, PageSeen, Seen, Stop, Walk, WalkStep, judge_seen};
+use crate::http::{Request, Response};
+use crate::model::ProviderId;
+use serde_json::{Map, Value, json};
+
+const OK: &[&str] = &["tcr/describe_images.response.schema.json"];
+const ERROR: &[&str] = &["tcr/error.schema.json"];
+/// The largest Limit the related actions document; discovery walks at it.
+const MAX_LIMIT: u64 = 100;
+
+fn choose(_: u16, body: &Value) -> (&'static [&'static str], bool) {
+    if body["Response"].get("Error").is_some() {
+        (ERROR, true)
+    } else {
+        (OK, false)
+    }
+}
+
+fn code_of(resp: &Response) -> Option<String> {
+    resp.body_json()["Response"]["Error"]["Code"]
+        .as_str()
+        .map(str::to_string)
+}
+
+pub(super) fn dialect() -> Dialect {
+    Dialect {
+        provider: super::runner::provider(ProviderId::Tcr),
+        // X-TC-Token travels with the signature, it does not replace it.
+        add_token: |req, token| {
+            req.headers.push(("X-TC-Token".into(), token.into()));
+            false
+        },
+        throttled: |resp| code_of(resp).is_some_and(|c| c.starts_with("RequestLimitExceeded")),
+    }
+}
+
+/// A DescribeImages POST with the target's three names plus `extra` parameters (JSON values).
+fn request(t: &Target, extra: &[(&str, Value)]) -> Request {
+    let mut body = Map::new();
+    body.insert("RegistryId".into(), json!(t.registry));
+    body.insert("NamespaceName".into(), json!(t.namespace));
+    body.insert("RepositoryName".into(), json!(t.repository));
+    for (k, v) in extra {
+        if v.is_null() {
+            body.remove(*k);
+        } else {
+            body.insert((*k).into(), v.clone());
+        }
+    }
+    let mut req = Request::new("POST", "/")
+        .header("Content-Type", "application/json")
+        .header("X-TC-Action", "DescribeImages")
+        .header("X-TC-Version", "2019-09-24")
+        .header(
+            "X-TC-Region",
+            if t.region.is_empty() {
+                "ap-guangzhou"
+            } else {
+                &t.region
+            },
+        );
+    req.body = serde_json::to_vec(&Value::Object(body)).unwrap_or_default();
+    req
+}
+
+/// One answer, read as DescribeImages' output.
+struct Answer {
+    req: Request,
+    resp: Response,
+    items: Vec<Item>,
+    total: Option<u64>,
+    code: Option<String>,
+}
+
+impl Answer {
+    fn keys(&self) -> Vec<String> {
+        self.items.iter().map(|i| i.key.clone()).collect()
+    }
+    fn line(&self) -> String {
+        match &self.code {
+            Some(c) => format!("Error.Code {c} (HTTP {})", self.resp.status),
+            None => format!(
+                "HTTP {}, {} images, TotalCount {:?}",
+                self.resp.status,
+                self.items.len(),
+                self.total
+            ),
+        }
+    }
+}
+
+async fn send(cx: &mut Cx, req: Request, auth: Auth) -> Result<Answer, Stop> {
+    let resp = cx.send(&req, auth, choose).await?;
+    let body = resp.body_json();
+    let r = &body["Response"];
+    let items = match &r["ImageInfoList"] {
+        Value::Array(a) => a
+            .iter()
+            .map(|v| {
+                let s = |k: &str| v[k].as_str().unwrap_or_default().to_string();
+                Item {
+                    key: s("ImageVersion"),
+                    name: s("ImageVersion"),
+                    updated: s("UpdateTime"),
+                    digest: s("Digest"),
+                    ..Item::default()
+                }
+            })
+            .collect(),
+        _ => Vec::new(),
+    };
+    Ok(Answer {
+        req,
+        items,
+        total: r["TotalCount"].as_u64(),
+        code: code_of(&resp),
+        resp,
+    })
+}
+
+async fn describe_images(cx: &mut Cx, t: &Target, extra: &[(&str, Value)]) -> Result<Answer, Stop> {
+    send(cx, request(t, extra), Auth::Signed).await
+}
+
+/// Walks Offset 1, 2, … at `Limit=limit` with `extra` parameters.
+async fn walk(cx: &mut Cx, t: &Target, limit: u64, extra: &[(&str, Value)]) -> Result<Walk, Stop> {
+    let mut w = Walk {
+        label: t.label(),
+        target: Some(t.clone()),
+        ..Walk::default()
+    };
+    let mut step = WalkStep::default();
+    for page in 1.. {
+        let mut params = extra.to_vec();
+        params.push(("Limit", json!(limit)));
+        params.push(("Offset", json!(page)));
+        let a = describe_images(cx, t, &params).await?;
+        let ok = a.code.is_none();
+        w.pages.push(PageSeen {
+            request: a.req,
+            at: page,
+            size: limit,
+            len: a.items.len(),
+            total: a.total,
+            response: a.resp,
+        });
+        if !ok || !step.more(&mut w, a.items, limit) {
+            break;
+        }
+    }
+    Ok(w)
+}
+
+pub(super) fn discovery(cx: &mut Cx) -> BoxFuture<'_> {
+    Box::pin(async move {
+        for t in cx.cfg.targets.clone() {
+            let w = walk(cx, &t, MAX_LIMIT, &[]).await?;
+            let first = &w.pages[0].response;
+            let code = code_of(first);
+            if code
+                .as_deref()
+                .is_some_and(|c| c.starts_with("AuthFailure"))
+                || matches!(first.status, 401 | 403)
+            {
+                let why = format!(
+                    "the target refused the suite's credentials: HTTP {} {:?}",
+                    first.status, code
+                );
+                cx.refused = Some(why.clone());
+                return Err(Stop::Error(why));
+            }
+            // An empty first page that declares images is a pagination bug (judged by the paging checks), not "no data".
+            if code.is_some() || (w.items.is_empty() && w.totals().first().is_none_or(|t| *t == 0))
+            {
+                return Err(Stop::Error(format!(
+                    "target {} has nothing to check: HTTP {} {}",
+                    t.label(),
+                    first.status,
+                    super::schema::excerpt(&first.body)
+                )));
+            }
+            cx.case();
+            cx.walks.push(w);
+        }
+        Ok(())
+    })
+}
+
+pub(super) fn offset_is_page(cx: &mut Cx) -> BoxFuture<'_> {
+    Box::pin(async move {
+        for base in cx.walks.clone() {
+            let t = base
+                .target
+                .clone()
+                .unwrap_or_else(|| Target::tcr("", "", ""));
+            let n = base.items.len();
+            cx.case();
+            if let Some(total) = base.totals().first().filter(|t| **t > 0 && n == 0) {
+                cx.fail(
+                    format!("Offset=1 returns no image while TotalCount is {total}"),
+                    &base.pages[0].request,
+                    "the first page of images",
+                    "an empty ImageInfoList",
+                );
+            }
+            if let Some(k) = base.duplicate() {
+                let page = base
+                    .pages
+                    .iter()
+                    .rev()
+                    .find(|p| p.len > 0)
+                    .map(|p| super::client::describe(&p.request))
+                    .unwrap_or_default();
+                cx.fail_raw(
+                    format!(
+                        "walking Offset 1, 2, … lists {k} twice{}",
+                        if base.stalled {
+                            " (pages overlap: is Offset read as an item offset?)"
+                        } else {
+                            ""
+                        }
+                    ),
+                    page,
+                    "each image once: Offset is a page number",
+                    format!("{k} on two pages"),
+                );
+            }
+            // One whole walk at a generated size (a whole walk is the expensive part), then generated slices.
+            {
+                let limit = cx.rng.range((n as u64).div_ceil(20).max(1), MAX_LIMIT);
+                let other = walk(cx, &t, limit, &[]).await?;
+                cx.case();
+                let (a, b) = (base.keys(), other.keys());
+                if a != b {
+                    let at = a
+                        .iter()
+                        .zip(&b)
+                        .position(|(x, y)| x != y)
+                        .unwrap_or(a.len().min(b.len()));
+                    let page = &other.pages[(at / limit as usize).min(other.pages.len() - 1)];
+                    cx.fail(format!("Limit={limit}: the walk differs from the discovery walk at position {at}"), &page.request, format!("{:?}", a.get(at)), format!("{:?}", b.get(at)));
+                }
+            }
+            for _ in 0..cx.cfg.cases {
+                let limit = cx.rng.range(1, MAX_LIMIT);
+                let page = cx.rng.range(1, reference::page_count(limit, n).max(1));
+                let a =
+                    describe_images(cx, &t, &[("Limit", json!(limit)), ("Offset", json!(page))])
+                        .await?;
+                cx.case();
+                let want = base.keys()[reference::page_window(page, limit, n)].to_vec();
+                if a.keys() != want {
+                    cx.fail(
+                        "page Offset=k of Limit=l is not images (k-1)·l+1..k·l of the walk",
+                        &a.req,
+                        format!("{} images starting {:?}", want.len(), want.first()),
+                        format!(
+                            "{}, starting {:?}",
+                            a.line(),
+                            a.items.first().map(|i| &i.key)
+                        ),
+                    );
+                }
+            }
+        }
+        Ok(())
+    })
+}
+
+pub(super) fn total_count(cx: &mut Cx) -> BoxFuture<'_> {
+    Box::pin(async move {
+        for w in cx.walks.clone() {
+            let n = w.items.len() as u64;
+            let sound = w.duplicate().is_none() && !cx.check_failed("tcr.images.offset-is-page");
+            let mut totals = Vec::new();
+            for p in &w.pages {
+                cx.case();
+                match p.total {
+                    None => cx.fail(
+                        "TotalCount is missing or not a number",
+                        &p.request,
+                        "an integer",
+                        super::schema::excerpt(&p.response.body),
+                    ),
+                    Some(c) if sound && c != n => cx.fail(
+                        "TotalCount does not count every image",
+                        &p.request,
+                        n.to_string(),
+                        c.to_string(),
+                    ),
+                    Some(c) => totals.push(c),
+                }
+            }
+            totals.dedup();
+            if totals.len() > 1 {
+                cx.fail_raw(
+                    format!("TotalCount changes between pages of {}", w.label),
+                    String::new(),
+                    "one TotalCount",
+                    format!("{totals:?}"),
+                );
+            }
+        }
+        Ok(())
+    })
+}
+
+pub(super) fn past_end(cx: &mut Cx) -> BoxFuture<'_> {
+    Box::pin(async move {
+        // Where the last page is depends on the walk: judged only when the walk is sound.
+        if cx.check_failed("tcr.images.offset-is-page") {
+            return Err(Stop::Skip(
+                "tcr.images.offset-is-page failed, so the walk is no reference".into(),
+            ));
+        }
+        for w in cx.walks.clone() {
+            let t = w.target.clone().unwrap_or_else(|| Target::tcr("", "", ""));
+            let n = w.items.len();
+            let last = reference::page_count(MAX_LIMIT, n);
+            let sound = w.duplicate().is_none()
+                && !cx.check_failed("tcr.images.offset-is-page")
+                && !cx.check_failed("tcr.images.total-count");
+            for page in [last + 1, last + cx.rng.range(2, 50)] {
+                let a = describe_images(
+                    cx,
+                    &t,
+                    &[("Limit", json!(MAX_LIMIT)), ("Offset", json!(page))],
+                )
+                .await?;
+                cx.case();
+                let ok = a.code.is_none()
+                    && a.items.is_empty()
+                    && a.resp.body_json()["Response"]["ImageInfoList"].is_array()
+                    && (!sound || a.total == Some(n as u64));
+                if !ok {
+                    cx.fail(
+                        format!("Offset {page} (past the last page {last}) is not an empty page"),
+                        &a.req,
+                        format!("ImageInfoList [], TotalCount {n}"),
+                        a.line(),
+                    );
+                }
+            }
+        }
+        Ok(())
+    })
+}
+
+/// A paging case: parameters, the ambiguity that governs them (none: documented), the documented page.
+type Case<'a> = (&'a [(&'a str, Value)], Option<&'a str>, Vec<String>);
+
+pub(super) fn sizes(cx: &mut Cx) -> BoxFuture<'_> {
+    Box::pin(async move {
+        for w in cx.trusted(0..cx.walks.len(), "tcr.images.offset-is-page")? {
+            let t = w.target.clone().unwrap_or_else(|| Target::tcr("", "", ""));
+            let all = w.keys();
+            let prefix = |k: usize| all[..k.min(all.len())].to_vec();
+            // (parameters, the ambiguity that governs them, the documented page)
+            let cases: [Case<'_>; 6] = [
+                (&[], None, prefix(20)),
+                (&[("Limit", json!(5))], None, prefix(5)),
+                (
+                    &[("Limit", json!(1)), ("Offset", json!(1))],
+                    None,
+                    prefix(1),
+                ),
+                (
+                    &[("Limit", json!(100)), ("Offset", json!(1))],
+                    None,
+                    prefix(100),
+                ),
+                (
+                    &[("Limit", json!(101)), ("Offset", json!(1))],
+                    Some("tcr.limit.above-max"),
+                    prefix(100),
+                ),
+                (
+                    &[("Limit", json!(10)), ("Offset", json!(0))],
+                    Some("tcr.offset.zero"),
+                    prefix(10),
+                ),
+            ];
+            for (params, ambiguity, want) in cases {
+                let a = describe_images(cx, &t, params).await?;
+                cx.case();
+                let got = a.keys();
+                let alt = match &a.code {
+                    Some(c) if c.starts_with("InvalidParameter") => "reject",
+                    Some(_) => "other",
+                    None if got == want => {
+                        if ambiguity == Some("tcr.offset.zero") {
+                            "first-page"
+                        } else {
+                            "clamp"
+                        }
+                    }
+                    None if got == prefix(101) => "honour",
+                    None => "other",
+                };
+                let fine = match ambiguity {
+                    None => alt == "clamp",
+                    Some(id) => accepts(id, alt),
+                };
+                if !fine {
+                    let expected = ambiguity
+                        .map_or_else(|| format!("the first {} images", want.len()), describe);
+                    cx.fail(
+                        "the page is not the documented one",
+                        &a.req,
+                        expected,
+                        a.line(),
+                    );
+                }
+            }
+        }
+        Ok(())
+    })
+}
+
+pub(super) fn invalid(cx: &mut Cx) -> BoxFuture<'_> {
+    Box::pin(async move {
+        let Some(t) = cx.cfg.targets.first().cloned() else {
+            return Err(Stop::Skip("no target".into()));
+        };
+        for (k, v) in [
+            ("Limit", json!(0)),
+            ("Limit", json!(-1)),
+            ("Offset", json!(-1)),
+            ("Limit", json!("abc")),
+        ] {
+            let a = describe_images(cx, &t, &[(k, v.clone())]).await?;
+            cx.case();
+            let alt = match &a.code {
+                Some(c) if c.starts_with("InvalidParameter") => "reject",
+                None if a.resp.body_json()["Response"]["ImageInfoList"].is_array() => "lenient",
+                _ => "other",
+            };
+            if !accepts("tcr.paging.invalid", alt) {
+                cx.fail(
+                    format!("{k}={v} is not a parameter error"),
+                    &a.req,
+                    describe("tcr.paging.invalid"),
+                    a.line(),
+                );
+            }
+        }
+        Ok(())
+    })
+}
+
+/// Every image matching the filter `extra`, walking pages of 100.
+async fn filtered(
+    cx: &mut Cx,
+    t: &Target,
+    extra: &[(&str, Value)],
+) -> Result<Result<Vec<String>, Answer>, Stop> {
+    let w = walk(cx, t, MAX_LIMIT, extra).await?;
+    match w.pages.iter().find(|p| code_of(&p.response).is_some()) {
+        Some(p) => Ok(Err(Answer {
+            req: p.request.clone(),
+            resp: p.response.clone(),
+            items: Vec::new(),
+            total: None,
+            code: code_of(&p.response),
+        })),
+        None => Ok(Ok(w.keys())),
+    }
+}
+
+fn needle(cx: &mut Cx, names: &[String], kind: u64) -> String {
+    let name = cx.rng.pick(names).cloned().unwrap_or_default();
+    let chars: Vec<char> = name.chars().collect();
+    let len = chars.len() as u64;
+    if chars.is_empty() {
+        return "zq-none".into();
+    }
+    match kind % 3 {
+        0 => {
+            let start = cx.rng.range(0, len - 1);
+            let end = cx.rng.range(start + 1, len);
+            chars[start as usize..end as usize]
+                .iter()
+                .map(|c| {
+                    if cx.rng.next().is_multiple_of(2) {
+                        c.to_ascii_uppercase()
+                    } else {
+                        *c
+                    }
+                })
+                .collect()
+        }
+        1 => name,
+        _ => format!("zq-none-{:x}", cx.rng.next() % 0xffff),
+    }
+}
+
+/// Judges a filter's answer against the reference alternatives; `fits` carries the alternatives every earlier case
+/// fitted, so one matching must explain all cases of the check.
+#[allow(clippy::too_many_arguments)]
+fn judge(
+    cx: &mut Cx,
+    ambiguity: Option<&str>,
+    matches: &[Match],
+    base: &Walk,
+    field: fn(&Item) -> &str,
+    value: &str,
+    req: &Request,
+    got: Result<Vec<String>, Answer>,
+    fits: &mut Option<Vec<&'static str>>,
+) {
+    cx.case();
+    let candidates: Vec<(&'static str, Vec<String>)> = matches
+        .iter()
+        .map(|m| {
+            (
+                m.id(),
+                base.items
+                    .iter()
+                    .filter(|i| m.matches(field(i), value))
+                    .map(|i| i.key.clone())
+                    .collect(),
+            )
+        })
+        .collect();
+    let got = match got {
+        Err(a) => {
+            return cx.fail(
+                format!("the filter {value:?} is answered with an error"),
+                &a.req,
+                "a page of matching images",
+                a.line(),
+            );
+        }
+        Ok(got) => got,
+    };
+    let show = |v: &[String]| {
+        format!(
+            "{} images {:?}",
+            v.len(),
+            v.iter().take(3).collect::<Vec<_>>()
+        )
+    };
+    let here = reference::fitting(&got, &candidates, |id| {
+        ambiguity.is_none_or(|a| accepts(a, id))
+    });
+    if here.is_empty() {
+        let expected = candidates
+            .iter()
+            .map(|(id, v)| format!("{id}: {}", show(v)))
+            .collect::<Vec<_>>()
+            .join("; ");
+        return cx.fail(
+            format!("the filter {value:?} returned what the reference filter does not"),
+            req,
+            expected,
+            show(&got),
+        );
+    }
+    let before = fits.clone().unwrap_or_else(|| here.clone());
+    let now: Vec<&'static str> = before
+        .iter()
+        .copied()
+        .filter(|a| here.contains(a))
+        .collect();
+    if now.is_empty() {
+        cx.fail(
+            format!("the filter {value:?} fits {here:?} only, the earlier answers {before:?} only"),
+            req,
+            format!("one of {before:?}"),
+            show(&got),
+        );
+    } else {
+        *fits = Some(now);
+    }
+}
+
+pub(super) fn fuzzy(cx: &mut Cx) -> BoxFuture<'_> {
+    Box::pin(async move {
+        let walks = cx.trusted(0..cx.walks.len(), "tcr.images.offset-is-page")?;
+        let mut fits = None;
+        for case in 0..u64::from(cx.cfg.cases) {
+            let w = walks[case as usize % walks.len()].clone();
+            let t = w.target.clone().unwrap_or_else(|| Target::tcr("", "", ""));
+            let value = needle(cx, &w.keys(), case);
+            let params = [("ImageVersion", json!(value))];
+            let got = filtered(cx, &t, &params).await?;
+            let req = request(&t, &params);
+            // Every exact match is a fuzzy match: checked through the reference, which is a superset of equality.
+            judge(
+                cx,
+                Some("tcr.image-version.fuzzy"),
+                &[Match::SubstringCi, Match::SubstringCs],
+                &w,
+                |i| &i.name,
+                &value,
+                &req,
+                got,
+                &mut fits,
+            );
+        }
+        Ok(())
+    })
+}
+
+pub(super) fn exact(cx: &mut Cx) -> BoxFuture<'_> {
+    Box::pin(async move {
+        let walks = cx.trusted(0..cx.walks.len(), "tcr.images.offset-is-page")?;
+        for case in 0..u64::from(cx.cfg.cases) {
+            let w = walks[case as usize % walks.len()].clone();
+            let t = w.target.clone().unwrap_or_else(|| Target::tcr("", "", ""));
+            // Alternate whole names and parts of names: exact matching must not return the fuzzy matches.
+            let value = needle(cx, &w.keys(), if case % 2 == 0 { 1 } else { 0 });
+            let params = [("ImageVersion", json!(value)), ("ExactMatch", json!(true))];
+            let got = filtered(cx, &t, &params).await?;
+            let req = request(&t, &params);
+            judge(
+                cx,
+                None,
+                &[Match::Exact],
+                &w,
+                |i| &i.name,
+                &value,
+                &req,
+                got,
+                &mut None,
+            );
+        }
+        Ok(())
+    })
+}
+
+pub(super) fn digest(cx: &mut Cx) -> BoxFuture<'_> {
+    Box::pin(async move {
+        let walks = cx.trusted(0..cx.walks.len(), "tcr.images.offset-is-page")?;
+        for case in 0..u64::from(cx.cfg.cases) {
+            let w = walks[case as usize % walks.len()].clone();
+            let t = w.target.clone().unwrap_or_else(|| Target::tcr("", "", ""));
+            let digests: Vec<String> = w.items.iter().map(|i| i.digest.clone()).collect();
+            let value = if case % 4 == 3 {
+                format!("sha256:{:064x}", cx.rng.next())
+            } else {
+                cx.rng.pick(&digests).cloned().unwrap_or_default()
+            };
+            let params = [("Digest", json!(value))];
+            let got = filtered(cx, &t, &params).await?;
+            let req = request(&t, &params);
+            judge(
+                cx,
+                None,
+                &[Match::Exact],
+                &w,
+                |i| &i.digest,
+                &value,
+                &req,
+                got,
+                &mut None,
+            );
+        }
+        Ok(())
+    })
+}
+
+pub(super) fn errors_not_found(cx: &mut Cx) -> BoxFuture<'_> {
+    Box::pin(async move {
+        let Some(t) = cx.cfg.targets.first().cloned() else {
+            return Err(Stop::Skip("no target".into()));
+        };
+        let missing = format!("regmock-conform-missing-{:04x}", cx.rng.next() % 0xffff);
+        for (what, target) in [
+            (
+                "an unknown repository",
+                Target {
+                    repository: missing.clone(),
+                    ..t.clone()
+                },
+            ),
+            (
+                "an unknown namespace",
+                Target {
+                    namespace: missing.clone(),
+                    ..t.clone()
+                },
+            ),
+            (
+                "an unknown instance",
+                Target {
+                    registry: format!("tcr-{}", &missing[24..]),
+                    ..t.clone()
+                },
+            ),
+        ] {
+            let a = describe_images(cx, &target, &[]).await?;
+            cx.case();
+            let code = a.code.clone().unwrap_or_default();
+            if !accepts("tcr.not-found.code", &code) {
+                cx.fail(
+                    format!("{what} is not a ResourceNotFound error"),
+                    &a.req,
+                    describe("tcr.not-found.code"),
+                    a.line(),
+                );
+            }
+        }
+        Ok(())
+    })
+}
+
+pub(super) fn errors_parameters(cx: &mut Cx) -> BoxFuture<'_> {
+    Box::pin(async move {
+        let Some(t) = cx.cfg.targets.first().cloned() else {
+            return Err(Stop::Skip("no target".into()));
+        };
+        let missing = describe_images(cx, &t, &[("RepositoryName", Value::Null)]).await?;
+        cx.case();
+        if !missing
+            .code
+            .as_deref()
+            .is_some_and(|c| c.starts_with("MissingParameter"))
+        {
+            cx.fail(
+                "a request without RepositoryName is not MissingParameter",
+                &missing.req,
+                "MissingParameter",
+                missing.line(),
+            );
+        }
+        let unknown = describe_images(cx, &t, &[("RegmockConformUndefined", json!("x"))]).await?;
+        cx.case();
+        if !accepts(
+            "tcr.unknown-parameter.code",
+            unknown.code.as_deref().unwrap_or_default(),
+        ) {
+            cx.fail(
+                "an undefined parameter is not refused",
+                &unknown.req,
+                describe("tcr.unknown-parameter.code"),
+                unknown.line(),
+            );
+        }
+        Ok(())
+    })
+}
+
+fn probe(cx: &Cx) -> Result<Request, Stop> {
+    let t = cx
+        .cfg
+        .targets
+        .first()
+        .ok_or_else(|| Stop::Skip("no target".into()))?;
+    Ok(request(t, &[("Limit", json!(1))]))
+}
+
+pub(super) fn auth_signed(cx: &mut Cx) -> BoxFuture<'_> {
+    Box::pin(async move {
+        let req = probe(cx)?;
+        let a = send(cx, req, Auth::KeyPair).await?;
+        cx.case();
+        if a.code.is_some() {
+            cx.fail(
+                "a correctly signed TC3-HMAC-SHA256 request is refused",
+                &a.req,
+                "a page of images",
+                a.line(),
+            );
+        }
+        Ok(())
+    })
+}
+
+fn refusal<'a>(
+    cx: &'a mut Cx,
+    auth: Auth,
+    what: &'static str,
+    accepted: fn(&str) -> bool,
+    expected: &'static str,
+) -> BoxFuture<'a> {
+    Box::pin(async move {
+        let req = probe(cx)?;
+        let a = send(cx, req, auth).await?;
+        cx.case();
+        if !accepted(a.code.as_deref().unwrap_or_default()) {
+            cx.fail(
+                format!("{what} is not refused with the vendor's code"),
+                &a.req,
+                expected,
+                a.line(),
+            );
+        }
+        Ok(())
+    })
+}
+
+pub(super) fn auth_tampered(cx: &mut Cx) -> BoxFuture<'_> {
+    refusal(
+        cx,
+        Auth::Tampered,
+        "a request with an altered signature",
+        |c| c == "AuthFailure.SignatureFailure",
+        "AuthFailure.SignatureFailure",
+    )
+}
+
+pub(super) fn auth_stale(cx: &mut Cx) -> BoxFuture<'_> {
+    refusal(
+        cx,
+        Auth::Stale,
+        "a request timestamped an hour ago",
+        |c| c == "AuthFailure.SignatureExpire",
+        "AuthFailure.SignatureExpire",
+    )
+}
+
+pub(super) fn auth_wrong_key(cx: &mut Cx) -> BoxFuture<'_> {
+    refusal(
+        cx,
+        Auth::WrongKey,
+        "a request signed with an unknown SecretId",
+        |c| accepts("tcr.unknown-secret-id.code", c),
+        "AuthFailure.SecretIdNotFound or AuthFailure.InvalidSecretId",
+    )
+}
+
+fn http_200(s: &Seen) -> Option<Result<(), (String, String)>> {
+    s.is_error.then(|| match s.status {
+        200 => Ok(()),
+        other => Err((
+            "HTTP 200 with Response.Error".into(),
+            format!("HTTP {other}"),
+        )),
+    })
+}
+
+fn json_content_type(s: &Seen) -> Option<Result<(), (String, String)>> {
+    Some(match s.content_type.as_deref() {
+        Some("application/json") => Ok(()),
+        other => Err((
+            "Content-Type: application/json".into(),
+            format!("{other:?}"),
+        )),
+    })
+}
+
+pub(super) fn errors_http_200(cx: &mut Cx) -> BoxFuture<'_> {
+    Box::pin(async move {
+        judge_seen(
+            cx,
+            "an error came back with a status other than 200",
+            http_200,
+        )
+    })
+}
+
+pub(super) fn content_type(cx: &mut Cx) -> BoxFuture<'_> {
+    Box::pin(async move {
+        judge_seen(
+            cx,
+            "the Content-Type is not exactly application/json",
+            json_content_type,
+        )
+    })
+}
+
+pub(super) fn schema(cx: &mut Cx) -> BoxFuture<'_> {
+    Box::pin(async move {
+        judge_seen(
+            cx,
+            "the body does not match its schema",
+            super::runner::hard_violations,
+        )
+    })
+}
+
+pub(super) fn schema_extra(cx: &mut Cx) -> BoxFuture<'_> {
+    Box::pin(async move {
+        judge_seen(
+            cx,
+            "the body has undocumented fields",
+            super::runner::extra_fields,
+        )
+    })
+}

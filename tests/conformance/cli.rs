@@ -1,0 +1,110 @@
+//! `regmock conform` as a user runs it: the real binary against an in-process emulator.
+
+use regmock::Options;
+use regmock::providers::swr::quirks::{SwrQuirk, SwrQuirks};
+use std::process::{Command, Output};
+
+/// Runs the binary with `args` against an emulator with `options` (the base URL is appended).
+async fn conform_binary(options: Options, args: &[&str]) -> Output {
+    let emulator =
+        regmock::Emulator::with(super::dataset(), regmock::Credentials::default(), options);
+    let server = regmock::transport::server::spawn(emulator, "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let mut args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
+    args.extend(["--base-url".to_string(), server.uri()]);
+    let out = tokio::task::spawn_blocking(move || {
+        Command::new(env!("CARGO_BIN_EXE_regmock"))
+            .arg("conform")
+            .args(&args)
+            .output()
+            .unwrap()
+    })
+    .await
+    .unwrap();
+    server.stop().await.unwrap();
+    out
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_binary_passes_against_the_emulator_and_writes_every_report() {
+    // Given an output directory; when `regmock conform --provider tcr --out DIR` runs
+    let dir = tempfile::tempdir().unwrap();
+    let out = conform_binary(
+        Options::default(),
+        &["--provider", "tcr", "--out", dir.path().to_str().unwrap()],
+    )
+    .await;
+    // Then it exits 0, prints the summary and writes report.json and junit.xml
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("verdict: PASS"), "{stdout}");
+    let json: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(dir.path().join("report.json")).unwrap())
+            .unwrap();
+    assert_eq!(json["verdict"], "pass");
+    let junit = std::fs::read_to_string(dir.path().join("junit.xml")).unwrap();
+    assert!(
+        junit.contains("<testsuite name=\"regmock-conform-tcr\"")
+            && junit.contains("failures=\"0\" errors=\"0\""),
+        "{junit}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_binary_exits_1_when_a_required_check_fails() {
+    // Given an SWR variant without Content-Range; when its Content-Range check runs
+    let options = Options::default().with(SwrQuirks(vec![SwrQuirk::MissingContentRange]));
+    let out = conform_binary(
+        options,
+        &["--provider", "swr", "--checks", "swr.repos.content-range"],
+    )
+    .await;
+    // Then it exits 1 and names the check
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("FAIL swr.repos.content-range"), "{stdout}");
+}
+
+#[test]
+fn the_binary_exits_2_when_it_cannot_judge() {
+    // Given a port nobody listens on, and a flag of another provider
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let base = format!("http://127.0.0.1:{port}");
+    for args in [
+        vec!["--provider", "ncr", "--base-url", &base],
+        vec!["--provider", "swr", "--image", "x", "--base-url", &base],
+    ] {
+        // When conform runs; then it exits 2
+        let out = Command::new(env!("CARGO_BIN_EXE_regmock"))
+            .arg("conform")
+            .args(&args)
+            .output()
+            .unwrap();
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+#[test]
+fn conform_help_is_reviewed() {
+    let out = Command::new(env!("CARGO_BIN_EXE_regmock"))
+        .args(["conform", "--help"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    insta::assert_snapshot!("conform_help", String::from_utf8(out.stdout).unwrap());
+}
