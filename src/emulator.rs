@@ -136,7 +136,8 @@ impl Emulator {
             None => Response::json(
                 404,
                 &serde_json::json!({"message": format!("regmock: no emulated API at {}", req.path)}),
-            ),
+            )
+            .with_header("X-Request-Id", ctx.request_id.simple().to_string()),
         }
     }
 }

@@ -6,10 +6,11 @@ use regmock::Emulator;
 use regmock::model::Dataset;
 use regmock::pipeline::{Credentials, Options, RateLimit};
 use regmock::providers::swr::{SwrErrorStyle, SwrOptions};
-use regmock::transport::server;
+use regmock::transport::server::{self, Limits};
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::time::Duration;
 
 #[derive(Debug, Args)]
 pub(crate) struct ServeArgs {
@@ -38,6 +39,43 @@ pub(crate) struct ServeArgs {
     /// SWR error body form: `combined` (current appendix, default) or `legacy` (bare array).
     #[arg(long, value_name = "STYLE", default_value = "combined", value_parser = parse_style)]
     swr_error_style: SwrErrorStyle,
+    /// Seconds a connection may take to send a request's headers, counted from when the server starts waiting for them
+    /// (on connecting and after each answer, so it is also the keep-alive idle timeout); then it is closed.
+    #[arg(long, value_name = "SECS", default_value_t = Limits::default().header_timeout.as_secs(), value_parser = seconds())]
+    header_timeout: u64,
+    /// Seconds to receive a request's body once its headers are in; then the answer is 408 and the connection closes.
+    #[arg(long, value_name = "SECS", default_value_t = Limits::default().request_timeout.as_secs(), value_parser = seconds())]
+    request_timeout: u64,
+    /// Seconds an answer may wait for the client to read it; then the connection is closed.
+    #[arg(long, value_name = "SECS", default_value_t = Limits::default().write_timeout.as_secs(), value_parser = seconds())]
+    write_timeout: u64,
+    /// Connections served at once; further ones wait to be accepted until one ends.
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_connections, value_parser = at_least_one)]
+    max_connections: usize,
+}
+
+/// Timeouts are whole seconds, at least 1: 0 would close every connection before its first byte.
+fn seconds() -> clap::builder::RangedU64ValueParser<u64> {
+    clap::value_parser!(u64).range(1..)
+}
+
+fn at_least_one(s: &str) -> Result<usize, String> {
+    s.parse::<usize>()
+        .ok()
+        .filter(|n| *n > 0)
+        .ok_or_else(|| format!("{s:?} is not a number of connections (1 or more)"))
+}
+
+impl ServeArgs {
+    fn limits(&self) -> Limits {
+        Limits {
+            header_timeout: Duration::from_secs(self.header_timeout),
+            request_timeout: Duration::from_secs(self.request_timeout),
+            write_timeout: Duration::from_secs(self.write_timeout),
+            max_connections: self.max_connections,
+            ..Limits::default()
+        }
+    }
 }
 
 fn parse_rate_limit(s: &str) -> Result<RateLimit, String> {
@@ -96,7 +134,10 @@ pub(crate) fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         .build()
         .context("starting the async runtime")?;
     runtime.block_on(async move {
-        let running = server::spawn(emulator.clone(), args.addr)
+        // Installed before the banner: whoever reads "serving on" and then signals must get a graceful stop, not the
+        // default action of a signal nobody handles yet (the process dying mid-request).
+        let shutdown = shutdown_signal()?;
+        let running = server::spawn_with(emulator.clone(), args.addr, args.limits())
             .await
             .with_context(|| format!("binding {}", args.addr))?;
         let base = running.uri();
@@ -105,27 +146,30 @@ pub(crate) fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         for p in emulator.providers() {
             println!("{}: {}", p.id().as_str(), p.sample_curl(&base));
         }
-        shutdown_signal().await?;
+        shutdown.await?;
         println!("regmock: shutting down");
         running.stop().await.context("stopping the server")?;
         Ok(ExitCode::SUCCESS)
     })
 }
 
-/// Waits for Ctrl-C or (on Unix) SIGTERM, so `kill` from a CI script also shuts down gracefully.
-async fn shutdown_signal() -> anyhow::Result<()> {
+/// Installs the handlers for Ctrl-C (SIGINT) and, on Unix, SIGTERM, so `kill` from a CI script also shuts down
+/// gracefully; the future completes when either arrives.
+fn shutdown_signal() -> anyhow::Result<impl Future<Output = anyhow::Result<()>>> {
     #[cfg(unix)]
     {
-        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
-            .context("installing the SIGTERM handler")?;
-        tokio::select! {
-            r = tokio::signal::ctrl_c() => r.context("waiting for Ctrl-C")?,
-            _ = term.recv() => {}
-        }
+        use tokio::signal::unix::{SignalKind, signal};
+        // `signal` installs its handler now; `tokio::signal::ctrl_c` would only install it when first polled.
+        let mut int = signal(SignalKind::interrupt()).context("installing the SIGINT handler")?;
+        let mut term = signal(SignalKind::terminate()).context("installing the SIGTERM handler")?;
+        Ok(async move {
+            tokio::select! {
+                _ = int.recv() => {}
+                _ = term.recv() => {}
+            }
+            Ok(())
+        })
     }
     #[cfg(not(unix))]
-    tokio::signal::ctrl_c()
-        .await
-        .context("waiting for Ctrl-C")?;
-    Ok(())
+    Ok(async { tokio::signal::ctrl_c().await.context("waiting for Ctrl-C") })
 }

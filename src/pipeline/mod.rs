@@ -26,8 +26,10 @@ use chrono::{DateTime, Utc};
 /// error shape.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Rejection {
-    /// The body is larger than the transport reads, or could not be decoded.
+    /// The body is larger than the transport reads.
     BodyTooLarge,
+    /// The body could not be decoded: a bad chunk size, too many or too large trailers, a body cut short.
+    MalformedBody,
 }
 
 /// Everything a handler may read besides the request.
@@ -62,6 +64,8 @@ pub enum Cause {
     UnknownFault,
     /// See [`Rejection::BodyTooLarge`].
     BodyTooLarge,
+    /// See [`Rejection::MalformedBody`].
+    MalformedBody,
 }
 
 /// A documented rate limit that applies to one request.
@@ -208,12 +212,22 @@ fn steps<S: Spec>(spec: &S, ctx: &Ctx<'_>, req: &Request) -> Result<Response, Ap
     let cause = |cause: Cause, route: Option<&S::Route>, detail: &str| {
         ApiError::new(spec.code_for(cause, route), detail)
     };
-    if ctx.rejection == Some(Rejection::BodyTooLarge) {
-        return Err(cause(
-            Cause::BodyTooLarge,
-            None,
-            "The request body is larger than the emulator reads (1 MiB) or its encoding is broken.",
-        ));
+    match ctx.rejection {
+        None => {}
+        Some(Rejection::BodyTooLarge) => {
+            return Err(cause(
+                Cause::BodyTooLarge,
+                None,
+                "The request body is larger than the emulator reads (1 MiB).",
+            ));
+        }
+        Some(Rejection::MalformedBody) => {
+            return Err(cause(
+                Cause::MalformedBody,
+                None,
+                "The request body could not be decoded (its chunked encoding or trailers are broken).",
+            ));
+        }
     }
     let route = spec.route(req)?;
     if !ctx.options.no_auth {

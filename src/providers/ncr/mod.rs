@@ -58,7 +58,7 @@ impl Spec for Ncr {
             Cause::Forbidden => NcrCode::Forbidden,
             // NCR documents no rate limit, so throttling never reaches here.
             Cause::InternalError | Cause::Throttled => NcrCode::InternalServerError,
-            Cause::UnknownFault | Cause::BodyTooLarge => NcrCode::BadRequest,
+            Cause::UnknownFault | Cause::BodyTooLarge | Cause::MalformedBody => NcrCode::BadRequest,
         }
     }
 

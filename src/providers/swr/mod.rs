@@ -67,7 +67,9 @@ impl Spec for Swr {
             (Cause::InternalError, Some(Route::ShowRepoTag { .. })) => SwrCode::ImageInfoFailed,
             // SWR documents no rate limit, so throttling never reaches here; an internal error is the honest answer.
             (Cause::InternalError | Cause::Throttled, _) => SwrCode::ImageListFailed,
-            (Cause::UnknownFault | Cause::BodyTooLarge, _) => SwrCode::InvalidParameter,
+            (Cause::UnknownFault | Cause::BodyTooLarge | Cause::MalformedBody, _) => {
+                SwrCode::InvalidParameter
+            }
         }
     }
 

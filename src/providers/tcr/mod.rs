@@ -68,7 +68,9 @@ impl Spec for Tcr {
             Cause::InternalError => TcrCode::InternalError,
             Cause::Forbidden => TcrCode::UnauthorizedOperation,
             Cause::Throttled => TcrCode::RequestLimitExceeded,
-            Cause::UnknownFault | Cause::BodyTooLarge => TcrCode::InvalidParameter,
+            Cause::UnknownFault | Cause::BodyTooLarge | Cause::MalformedBody => {
+                TcrCode::InvalidParameter
+            }
         }
     }
 

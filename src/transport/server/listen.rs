@@ -1,0 +1,87 @@
+//! The accept loop: one task per connection, at most [`Limits::max_connections`] at once, each served by hyper's HTTP/1
+//! code with the [`Limits`] applied, and a graceful shutdown that lets in-flight requests finish.
+
+use super::Limits;
+use axum::Router;
+use hyper_util::rt::TokioIo;
+use hyper_util::server::graceful::GracefulShutdown;
+use hyper_util::service::TowerToHyperService;
+use std::future::Future;
+use std::io;
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpListener;
+use tokio::sync::Semaphore;
+use tokio_io_timeout::TimeoutWriter;
+
+/// Serves `app` on `listener` until `shutdown` completes, then stops accepting, lets every connection finish its
+/// request (hyper closes idle ones at once) and returns.
+pub(super) async fn serve(
+    listener: TcpListener,
+    app: Router,
+    limits: Limits,
+    shutdown: impl Future<Output = ()>,
+) -> io::Result<()> {
+    let http1 = limits.http1();
+    let slots = Arc::new(Semaphore::new(limits.max_connections));
+    let graceful = GracefulShutdown::new();
+    tokio::pin!(shutdown);
+    'accept: loop {
+        // Beyond the limit, new connections wait in the listen backlog (unaccepted) until a slot frees up; every
+        // connection ends within the timeouts, so they never wait without end.
+        let slot = tokio::select! {
+            slot = slots.clone().acquire_owned() => match slot {
+                Ok(slot) => slot,
+                Err(_) => break, // the semaphore is never closed
+            },
+            () = &mut shutdown => break,
+        };
+        let stream = loop {
+            tokio::select! {
+                accepted = listener.accept() => match accepted {
+                    Ok((stream, _)) => break stream,
+                    // That connection is gone already; the next one may be fine.
+                    Err(e) if is_connection_error(&e) => {}
+                    // Out of descriptors or memory: say so, and retry in a second (the connection waits in the backlog)
+                    // rather than spin.
+                    Err(e) => {
+                        eprintln!("regmock: accepting a connection failed: {e}; retrying");
+                        tokio::select! {
+                            () = tokio::time::sleep(Duration::from_secs(1)) => {}
+                            () = &mut shutdown => break 'accept,
+                        }
+                    }
+                },
+                () = &mut shutdown => break 'accept,
+            }
+        };
+        // Small answers go out at once instead of waiting for the client's delayed ACK.
+        let _ = stream.set_nodelay(true);
+        // A client that stops reading its answer makes writes wait; this bounds how long it holds the connection and
+        // the answer's memory.
+        let mut stream = TimeoutWriter::new(stream);
+        stream.set_timeout(Some(limits.write_timeout));
+        let conn = http1.serve_connection(
+            TokioIo::new(Box::pin(stream)),
+            TowerToHyperService::new(app.clone()),
+        );
+        let conn = graceful.watch(conn);
+        tokio::spawn(async move {
+            // Errors here are the client's (reset, timed out, malformed head already answered): nothing to report.
+            let _ = conn.await;
+            drop(slot);
+        });
+    }
+    drop(listener);
+    graceful.shutdown().await;
+    Ok(())
+}
+
+fn is_connection_error(e: &io::Error) -> bool {
+    matches!(
+        e.kind(),
+        io::ErrorKind::ConnectionRefused
+            | io::ErrorKind::ConnectionAborted
+            | io::ErrorKind::ConnectionReset
+    )
+}

@@ -1,0 +1,202 @@
+//! The standalone transport: hyper HTTP/1 connections around an axum router with one fallback handler, so even a
+//! malformed query reaches the provider and gets the vendor's error instead of a framework rejection.
+//!
+//! No request journal is kept: a long-running `serve` must keep flat memory under load.
+//!
+//! The emulator answers synchronously, and one answer can take seconds (a filtered list over a million tags), so
+//! [`Emulator::dispatch`] never runs on every runtime worker at once: one worker always stays free for the other
+//! connections, and dispatches beyond that go to tokio's blocking pool (see `dispatch.rs`).
+//!
+//! HTTP/1.1 only: cleartext HTTP/2 (h2c) is not served, although hyper's HTTP/2 code is compiled in for other
+//! dependencies. The vendors serve HTTP/2 only over TLS, which regmock does not terminate; their SDKs speak HTTP/1.1
+//! to a plain `http://` endpoint; and one protocol means one set of limits to get right. A client that opens with the
+//! HTTP/2 preface is disconnected at once (hyper's answer to the preface on an HTTP/1 connection); `Upgrade: h2c` is
+//! ignored and the request answered in HTTP/1.1.
+//!
+//! Limits (head and body size, timeouts, connections) are described in [`Limits`].
+
+mod dispatch;
+mod limits;
+mod listen;
+
+pub use limits::{Limits, MAX_BODY_BYTES, MAX_HEADER_BYTES, MAX_HEADERS};
+
+use crate::Emulator;
+use crate::http::{Request, Response};
+use crate::pipeline::Rejection;
+use axum::Router;
+use axum::body::Body;
+use axum::extract::State;
+use dispatch::Dispatcher;
+use http_body_util::{BodyExt, LengthLimitError, Limited};
+use std::net::SocketAddr;
+
+/// The header that carries the request id of the answers the transport makes itself, as SWR's answers do.
+const REQUEST_ID_HEADER: &str = "X-Request-Id";
+
+#[derive(Clone)]
+struct App {
+    emulator: Emulator,
+    limits: Limits,
+    dispatcher: Dispatcher,
+}
+
+/// The axum app serving every enabled provider on one port, with the default [`Limits`] for reading bodies.
+pub fn router(emulator: Emulator) -> Router {
+    app(emulator, Limits::default())
+}
+
+fn app(emulator: Emulator, limits: Limits) -> Router {
+    Router::new().fallback(handle).with_state(App {
+        emulator,
+        limits,
+        dispatcher: Dispatcher::for_current_runtime(),
+    })
+}
+
+/// Why the body was not read whole.
+enum Unread {
+    TooLarge,
+    Malformed,
+    TimedOut,
+}
+
+async fn handle(State(app): State<App>, req: axum::extract::Request) -> axum::response::Response {
+    let (parts, body) = req.into_parts();
+    let read = tokio::time::timeout(
+        app.limits.request_timeout,
+        Limited::new(body, app.limits.max_body_bytes).collect(),
+    )
+    .await;
+    let (body, unread) = match read {
+        Ok(Ok(collected)) => (collected.to_bytes().to_vec(), None),
+        Ok(Err(e)) if e.is::<LengthLimitError>() => (Vec::new(), Some(Unread::TooLarge)),
+        // hyper's decoding errors: a bad chunk size, too many or too large trailers, a body cut short.
+        Ok(Err(_)) => (Vec::new(), Some(Unread::Malformed)),
+        Err(_) => (Vec::new(), Some(Unread::TimedOut)),
+    };
+    let request = super::request_from_parts(
+        &parts.method,
+        parts.uri.path(),
+        parts.uri.query(),
+        &parts.headers,
+        body,
+    );
+    to_axum(match unread {
+        None => answer(&app, request, None).await,
+        // Too large or malformed, the body still gets the provider's own error shape.
+        Some(Unread::TooLarge) => answer(&app, request, Some(Rejection::BodyTooLarge)).await,
+        Some(Unread::Malformed) => answer(&app, request, Some(Rejection::MalformedBody)).await,
+        Some(Unread::TimedOut) => own_answer(
+            408,
+            &format!(
+                "regmock: request body not received within {} s",
+                app.limits.request_timeout.as_secs_f64()
+            ),
+        )
+        // The body is half read, so this connection cannot carry another request.
+        .with_header("Connection", "close"),
+    })
+}
+
+/// The emulator's answer (providers place their own request id; the emulator's own 404 carries one too).
+async fn answer(app: &App, request: Request, rejection: Option<Rejection>) -> Response {
+    let emulator = &app.emulator;
+    match rejection {
+        // Refusals do no data work: answer on this worker.
+        Some(rejection) => emulator.reject(&request, rejection),
+        None => app.dispatcher.dispatch(emulator, request).await,
+    }
+}
+
+/// An answer the transport makes itself, in the emulator's own `{"message"}` shape and with a request id.
+fn own_answer(status: u16, message: &str) -> Response {
+    Response::json(status, &serde_json::json!({ "message": message }))
+        .with_header(REQUEST_ID_HEADER, uuid::Uuid::new_v4().simple().to_string())
+}
+
+fn to_axum(resp: Response) -> axum::response::Response {
+    let mut builder = axum::response::Response::builder().status(resp.status);
+    for (n, v) in &resp.headers {
+        builder = builder.header(n.as_str(), v.as_str());
+    }
+    builder.body(Body::from(resp.body)).unwrap_or_else(|_| {
+        // Only an invalid header from a provider can get here; answer rather than drop the connection.
+        let mut r = axum::response::Response::new(Body::from("regmock: invalid response header"));
+        *r.status_mut() = axum::http::StatusCode::INTERNAL_SERVER_ERROR;
+        r
+    })
+}
+
+/// A running server: its bound address and a handle that stops it when dropped or awaited.
+#[derive(Debug)]
+pub struct RunningServer {
+    /// The address actually bound (useful with port 0).
+    pub addr: SocketAddr,
+    shutdown: Option<tokio::sync::oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<std::io::Result<()>>,
+}
+
+impl RunningServer {
+    /// Base URI, e.g. `http://127.0.0.1:8080`.
+    pub fn uri(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// Stops accepting connections, finishes in-flight requests and waits for the server to end. A connection whose
+    /// client stopped sending or reading ends within the [`Limits`] timeouts, so only a client still reading its
+    /// answer (however slowly) can make this wait long.
+    pub async fn stop(mut self) -> std::io::Result<()> {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+        (&mut self.task).await.unwrap_or(Ok(()))
+    }
+}
+
+/// Binds `addr` and serves `emulator` in a background task, with the default [`Limits`].
+///
+/// ```
+/// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+/// let server = regmock::transport::server::spawn(regmock::Emulator::embedded(), "127.0.0.1:0".parse().unwrap())
+///     .await
+///     .unwrap();
+/// assert_ne!(server.addr.port(), 0);
+/// server.stop().await.unwrap();
+/// # })
+/// ```
+pub async fn spawn(emulator: Emulator, addr: SocketAddr) -> std::io::Result<RunningServer> {
+    spawn_with(emulator, addr, Limits::default()).await
+}
+
+/// Binds `addr` and serves `emulator` in a background task, with `limits`.
+///
+/// ```
+/// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+/// use regmock::transport::server::{Limits, spawn_with};
+/// let limits = Limits { max_connections: 16, ..Limits::default() };
+/// let server = spawn_with(regmock::Emulator::embedded(), "127.0.0.1:0".parse().unwrap(), limits)
+///     .await
+///     .unwrap();
+/// server.stop().await.unwrap();
+/// # })
+/// ```
+pub async fn spawn_with(
+    emulator: Emulator,
+    addr: SocketAddr,
+    limits: Limits,
+) -> std::io::Result<RunningServer> {
+    let listener = tokio::net::TcpListener::bind(addr).await?;
+    let addr = listener.local_addr()?;
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let app = app(emulator, limits);
+    let task = tokio::spawn(listen::serve(listener, app, limits, async move {
+        // A dropped handle stops the server too.
+        let _ = rx.await;
+    }));
+    Ok(RunningServer {
+        addr,
+        shutdown: Some(tx),
+        task,
+    })
+}
