@@ -62,7 +62,8 @@ fn serve_prints_its_address_and_answers_every_providers_signed_example() {
     child.wait().unwrap();
 }
 
-/// The banner's ready-signed NCR and TCR lines (bash + openssl + curl) are answered with data, not an auth error.
+/// Every banner line (SWR curl, NCR and TCR ready-signed bash + openssl + curl) is answered with data, not an error,
+/// under the default dataset, a custom dataset, a credentials file and `--no-auth`.
 #[test]
 fn banner_sample_commands_run_as_printed() {
     let tools = ["bash", "openssl", "curl"];
@@ -75,19 +76,47 @@ fn banner_sample_commands_run_as_printed() {
         eprintln!("skipped: {missing} is not installed");
         return;
     }
-    let (mut child, _base, banner) = spawn_serve(&[]);
-    for line in &banner[1..] {
-        let (id, command) = line.split_once(": ").unwrap();
-        let out = Command::new("bash").args(["-c", command]).output().unwrap();
-        let body: serde_json::Value = serde_json::from_slice(&out.stdout)
-            .unwrap_or_else(|_| panic!("{id}: {}", String::from_utf8_lossy(&out.stdout)));
-        let data_seen = body.is_array() && !body.as_array().unwrap().is_empty()
-            || body["count"].as_u64() > Some(0)
-            || body["Response"]["TotalCount"].as_u64() > Some(0);
-        assert!(data_seen, "{id}: {body}");
+    let dir = tempfile::tempdir().unwrap();
+    let creds = dir.path().join("creds.yaml");
+    std::fs::write(
+        &creds,
+        "keys: [{access_key: my-ak, secret_key: \"it's-secret\"}]\ntokens: [my-token]\n",
+    )
+    .unwrap();
+    let dataset = dir.path().join("data.yaml");
+    std::fs::write(
+        &dataset,
+        r#"
+registries:
+  - {provider: swr, name: mine, region: ap-southeast-1, namespaces: [{name: team, repositories: [{name: app, created_at: 2024-05-01T00:00:00Z, updated_at: 2024-05-01T00:00:00Z, tags: [{name: "1.0", digest: "sha256:aa", size: 1, created: 2024-05-01T00:00:00Z, updated: 2024-05-01T00:00:00Z}]}]}]}
+  - {provider: ncr, name: reg-jp, region: jpn, namespaces: [{name: "", repositories: [{name: my/app, created_at: 2024-05-01T00:00:00Z, updated_at: 2024-05-01T00:00:00Z, tags: [{name: v1, digest: "sha256:bb", size: 1, created: 2024-05-01T00:00:00Z, updated: 2024-05-01T00:00:00Z}]}]}]}
+  - {provider: tcr, name: tcr-mine, region: ap-beijing, namespaces: [{name: ns, repositories: [{name: web, created_at: 2024-05-01T00:00:00Z, updated_at: 2024-05-01T00:00:00Z, tags: [{name: v2, digest: "sha256:cc", size: 1, created: 2024-05-01T00:00:00Z, updated: 2024-05-01T00:00:00Z}]}]}]}
+"#,
+    )
+    .unwrap();
+    let setups: [Vec<&str>; 4] = [
+        vec![],
+        vec!["--dataset", dataset.to_str().unwrap()],
+        vec!["--credentials", creds.to_str().unwrap()],
+        vec!["--no-auth"],
+    ];
+    for extra in setups {
+        let (mut child, _base, banner) = spawn_serve(&extra);
+        for line in &banner[1..] {
+            let (id, command) = line.split_once(": ").unwrap();
+            let out = Command::new("bash").args(["-c", command]).output().unwrap();
+            let body: serde_json::Value =
+                serde_json::from_slice(&out.stdout).unwrap_or_else(|_| {
+                    panic!("{extra:?} {id}: {}", String::from_utf8_lossy(&out.stdout))
+                });
+            let data_seen = body.is_array() && !body.as_array().unwrap().is_empty()
+                || body["count"].as_u64() > Some(0)
+                || body["Response"]["TotalCount"].as_u64() > Some(0);
+            assert!(data_seen, "{extra:?} {id}: {command}\n{body}");
+        }
+        child.kill().unwrap();
+        child.wait().unwrap();
     }
-    child.kill().unwrap();
-    child.wait().unwrap();
 }
 
 #[test]
@@ -277,4 +306,30 @@ fn a_tokens_only_credentials_file_keeps_the_default_key() {
     child.kill().unwrap();
     child.wait().unwrap();
     assert_eq!(status, 200);
+}
+
+#[test]
+fn short_address_forms_listen_on_loopback_and_bad_ones_say_the_expected_form() {
+    for addr in ["localhost:0", ":0", "0"] {
+        let mut child = regmock()
+            .args(["serve", "--addr", addr])
+            .stdout(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+        let first = lines.next().unwrap().unwrap();
+        child.kill().unwrap();
+        child.wait().unwrap();
+        assert!(
+            first.starts_with("regmock serving on http://127.0.0.1:"),
+            "{addr}: {first}"
+        );
+    }
+    let out = regmock()
+        .args(["serve", "--addr", "nowhere:port"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8(out.stderr).unwrap();
+    assert!(err.contains("HOST:PORT") && err.contains(":PORT"), "{err}");
 }

@@ -4,7 +4,8 @@ use anyhow::Context;
 use clap::Args;
 use regmock::Emulator;
 use regmock::model::Dataset;
-use regmock::pipeline::{Credentials, Options, RateLimit};
+use regmock::model::ProviderId;
+use regmock::pipeline::{Credentials, Options, RateLimit, Served};
 use regmock::providers::swr::{SwrErrorStyle, SwrOptions};
 use regmock::transport::server::{self, Limits};
 use std::net::SocketAddr;
@@ -14,8 +15,8 @@ use std::time::Duration;
 
 #[derive(Debug, Args)]
 pub(crate) struct ServeArgs {
-    /// Address to listen on (use port 0 for a random port).
-    #[arg(long, default_value = "127.0.0.1:8080", env = "REGMOCK_ADDR")]
+    /// Address to listen on: HOST:PORT, `localhost:PORT`, `:PORT` or `PORT` (the last three on loopback); port 0 picks a free port.
+    #[arg(long, default_value = "127.0.0.1:8080", env = "REGMOCK_ADDR", value_parser = parse_addr)]
     addr: SocketAddr,
     /// Dataset file (JSON or YAML) replacing the embedded default dataset.
     #[arg(long, value_name = "FILE")]
@@ -52,6 +53,27 @@ pub(crate) struct ServeArgs {
     /// Connections served at once; further ones wait to be accepted until one ends.
     #[arg(long, value_name = "N", default_value_t = Limits::default().max_connections, value_parser = at_least_one)]
     max_connections: usize,
+}
+
+/// `127.0.0.1:8080`, `[::1]:8080`, `0.0.0.0:8080`, and the short forms people type: `localhost:9000`, `:9000` and
+/// `9000` mean loopback.
+fn parse_addr(s: &str) -> Result<SocketAddr, String> {
+    let s = s.trim();
+    let port_only = s.strip_prefix(':').unwrap_or(s);
+    if let Ok(port) = port_only.parse::<u16>() {
+        return Ok(SocketAddr::from(([127, 0, 0, 1], port)));
+    }
+    if let Some(port) = s.strip_prefix("localhost:") {
+        if let Ok(port) = port.parse::<u16>() {
+            return Ok(SocketAddr::from(([127, 0, 0, 1], port)));
+        }
+    }
+    s.parse().map_err(|_| {
+        format!(
+            "{s:?} is not an address to listen on; use HOST:PORT (127.0.0.1:8080, 0.0.0.0:8080, [::1]:8080), \
+             localhost:PORT, :PORT or PORT"
+        )
+    })
 }
 
 /// Timeouts are whole seconds, at least 1: 0 would close every connection before its first byte.
@@ -141,16 +163,61 @@ pub(crate) fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
             .await
             .with_context(|| format!("binding {}", args.addr))?;
         let base = running.uri();
-        println!("regmock serving on {base}");
-        println!("credentials: {cred_source}");
+        let served = Served::new(emulator.dataset(), emulator.credentials(), args.no_auth);
+        say(&format!("regmock serving on {base}"));
+        say(&if args.no_auth {
+            "credentials: authentication is off (--no-auth): any request is accepted unsigned"
+                .to_string()
+        } else {
+            format!("credentials: {cred_source}")
+        });
         for p in emulator.providers() {
-            println!("{}: {}", p.id().as_str(), p.sample_curl(&base));
+            say(&format!(
+                "{}: {}",
+                p.id().as_str(),
+                p.sample_curl(&base, &served)
+            ));
+        }
+        if let Some(n) = args.synthetic_tags {
+            let ids: Vec<ProviderId> = emulator.providers().iter().map(|p| p.id()).collect();
+            say(&format!(
+                "synthetic: {n} tags in {}",
+                synthetic_places(emulator.dataset(), &ids)
+            ));
         }
         shutdown.await?;
-        println!("regmock: shutting down");
+        say("regmock: shutting down");
         running.stop().await.context("stopping the server")?;
         Ok(ExitCode::SUCCESS)
     })
+}
+
+/// Prints a banner line. A closed stdout (`regmock serve | head -2`) is not an error: the server keeps serving.
+fn say(line: &str) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stdout(), "{line}");
+}
+
+/// Where `--synthetic-tags` put its repository for each provider (see `Dataset::with_synthetic_tags`).
+fn synthetic_places(dataset: &Dataset, providers: &[ProviderId]) -> String {
+    let mut places = Vec::new();
+    for &provider in providers {
+        if let Some(reg) = dataset.registries_of(provider).next() {
+            let place = match provider {
+                ProviderId::Swr => "namespace synthetic, repository tags".to_string(),
+                ProviderId::Ncr => format!(
+                    "registry {} ({}), image synthetic/tags",
+                    reg.name, reg.region
+                ),
+                ProviderId::Tcr => format!(
+                    "instance {}, namespace synthetic, repository tags",
+                    reg.name
+                ),
+            };
+            places.push(format!("{} {place}", provider.as_str()));
+        }
+    }
+    places.join("; ")
 }
 
 /// Installs the handlers for Ctrl-C (SIGINT) and, on Unix, SIGTERM, so `kill` from a CI script also shuts down

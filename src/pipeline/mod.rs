@@ -9,6 +9,7 @@ mod credentials;
 mod fault;
 mod limiter;
 mod options;
+mod served;
 
 pub use crate::shared::catalogue::{ApiError, ErrorCode, ErrorEntry, Layer};
 pub use credentials::{
@@ -17,6 +18,7 @@ pub use credentials::{
 pub use fault::{FAULT_HEADER, Fault};
 pub use limiter::RateLimiter;
 pub use options::{Clock, Options, ProviderOptions, RateLimit};
+pub use served::{Located, Served, shell_quote};
 
 use crate::http::{Request, Response};
 use crate::model::{Dataset, ProviderId};
@@ -116,8 +118,9 @@ pub trait Spec: Send + Sync + 'static {
     ) -> Result<Response, ApiError<Self::Code>>;
     /// The vendor's body for an error (the status comes from the catalogue entry, [`ErrorEntry::status`]).
     fn render(&self, ctx: &Ctx<'_>, error: &ApiError<Self::Code>) -> Response;
-    /// A ready-to-paste command line against `base` (e.g. `http://127.0.0.1:8080`) that `serve` prints at start-up.
-    fn sample_curl(&self, base: &str) -> String;
+    /// A ready-to-paste command line against `base` (e.g. `http://127.0.0.1:8080`) that `serve` prints at start-up,
+    /// built from what is served: a repository that exists and a credential that is accepted.
+    fn sample_curl(&self, base: &str, served: &Served<'_>) -> String;
     /// The vendor's documented example request, without credentials, answered 200 by the embedded dataset.
     fn example(&self) -> Request;
     /// Client side: adds this vendor's authentication to `req` as its official SDK would, for `key` at `now`, with
@@ -134,7 +137,7 @@ pub trait Provider: Send + Sync + 'static {
     /// Answers `req`. Always returns a response: vendor errors are responses, never panics.
     fn handle(&self, ctx: &Ctx<'_>, req: &Request) -> Response;
     /// See [`Spec::sample_curl`].
-    fn sample_curl(&self, base: &str) -> String;
+    fn sample_curl(&self, base: &str, served: &Served<'_>) -> String;
     /// The codes the provider names in code (its [`ErrorCode`] enum).
     fn error_codes(&self) -> Vec<&'static str>;
     /// The provider's error catalogue (`errors.json`).
@@ -155,8 +158,8 @@ impl<S: Spec> Provider for S {
     fn handle(&self, ctx: &Ctx<'_>, req: &Request) -> Response {
         run(self, ctx, req)
     }
-    fn sample_curl(&self, base: &str) -> String {
-        Spec::sample_curl(self, base)
+    fn sample_curl(&self, base: &str, served: &Served<'_>) -> String {
+        Spec::sample_curl(self, base, served)
     }
     fn error_codes(&self) -> Vec<&'static str> {
         S::Code::ALL.iter().map(|c| c.as_str()).collect()

@@ -23,12 +23,20 @@ pub mod wire;
 
 use crate::http::{Request, Response};
 use crate::model::{ProviderId, Registry, Repository};
-use crate::pipeline::{Cause, Ctx, KeyPair, Spec};
+use crate::pipeline::{Cause, Ctx, KeyPair, Served, Spec, shell_quote};
 use crate::shared::listing::{Selection, TagOrder, TagQuery};
 use crate::shared::page;
 use chrono::{DateTime, Utc};
 use errors::{ApiError, NcrCode};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use routes::TagListRoute;
+
+/// What a path segment escapes: everything but unreserved characters, so `/` in an image name becomes `%2F`.
+const SEGMENT: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
 
 /// The NCR provider.
 #[derive(Debug)]
@@ -97,10 +105,36 @@ impl Spec for Ncr {
         quirks::render(ctx, error).unwrap_or_else(|| errors::render(error))
     }
 
-    fn sample_curl(&self, base: &str) -> String {
-        let target = "/ncr/api/v2/repositories/ncr-example/hello%2Fworld/tags";
+    fn sample_curl(&self, base: &str, served: &Served<'_>) -> String {
+        let Some((reg, ns, repo)) =
+            served.repository(ProviderId::Ncr, ("ncr-example", "", "hello/world"))
+        else {
+            return "the dataset has no NCR image to show".into();
+        };
+        let prefix = routes::REGIONS
+            .iter()
+            .find(|(_, region)| *region == reg.region)
+            .map_or(routes::REGIONS[0].0, |(prefix, _)| *prefix);
+        let image = if ns.name.is_empty() {
+            repo.name.clone()
+        } else {
+            format!("{}/{}", ns.name, repo.name)
+        };
+        let target = format!(
+            "{prefix}/repositories/{}/{}/tags",
+            utf8_percent_encode(&reg.name, SEGMENT),
+            utf8_percent_encode(&image, SEGMENT)
+        );
+        let url = shell_quote(&format!("{base}{target}"));
+        let Some(key) = served.key else {
+            return format!("curl -s {url}");
+        };
+        let (ak, sk) = (shell_quote(&key.access_key), shell_quote(&key.secret_key));
+        // bash + openssl: signature v2 of the raw target (see `auth`).
         format!(
-            "ts=$(date +%s000); sig=$(printf 'GET %s\\n%s\\n%s' '{target}' \"$ts\" regmock-access-key | openssl dgst -sha256 -hmac regmock-secret-key -binary | base64); curl -s -H \"x-ncp-apigw-timestamp: $ts\" -H 'x-ncp-iam-access-key: regmock-access-key' -H \"x-ncp-apigw-signature-v2: $sig\" '{base}{target}'"
+            "ts=$(date +%s000); sig=$(printf 'GET %s\\n%s\\n%s' {target} \"$ts\" {ak} | openssl dgst -sha256 -hmac {sk} -binary | base64); curl -s -H \"x-ncp-apigw-timestamp: $ts\" -H {access} -H \"x-ncp-apigw-signature-v2: $sig\" {url}",
+            target = shell_quote(&target),
+            access = shell_quote(&format!("x-ncp-iam-access-key: {}", key.access_key)),
         )
     }
 

@@ -27,7 +27,7 @@ pub use errors::{SwrErrorStyle, SwrOptions};
 
 use crate::http::{Request, Response};
 use crate::model::{Missing, Namespace, ProviderId, Registry, Repository};
-use crate::pipeline::{Cause, Ctx, KeyPair, Spec};
+use crate::pipeline::{Cause, Ctx, KeyPair, Served, Spec, shell_quote};
 use crate::shared::listing::{NameMatch, Selection, TagOrder, TagQuery};
 use crate::shared::{fuzzy, page};
 use chrono::{DateTime, Utc};
@@ -85,10 +85,22 @@ impl Spec for Swr {
         errors::render(error, style, &ctx.request_id.simple().to_string())
     }
 
-    fn sample_curl(&self, base: &str) -> String {
-        format!(
-            "curl -H 'X-Auth-Token: any' '{base}/v2/manage/repos?filter=namespace::group|name::busybox'"
-        )
+    fn sample_curl(&self, base: &str, served: &Served<'_>) -> String {
+        let url = match served.repository(ProviderId::Swr, ("", "group", "busybox")) {
+            Some((_, ns, repo)) => format!(
+                "{base}/v2/manage/repos?filter=namespace::{}|name::{}",
+                ns.name, repo.name
+            ),
+            None => format!("{base}/v2/manage/repos"),
+        };
+        match served.token {
+            Some(token) => format!(
+                "curl -H {} {}",
+                shell_quote(&format!("X-Auth-Token: {token}")),
+                shell_quote(&url)
+            ),
+            None => format!("curl {}", shell_quote(&url)),
+        }
     }
 
     fn example(&self) -> Request {

@@ -22,7 +22,7 @@ pub mod wire;
 
 use crate::http::{Request, Response};
 use crate::model::{Missing, ProviderId};
-use crate::pipeline::{Cause, Ctx, KeyPair, RateKey, Spec};
+use crate::pipeline::{Cause, Ctx, KeyPair, RateKey, Served, Spec, shell_quote};
 use crate::shared::listing::{NameMatch, Selection, TagOrder, TagQuery};
 use crate::shared::page;
 use chrono::{DateTime, Utc};
@@ -144,28 +144,44 @@ impl Spec for Tcr {
         )
     }
 
-    fn sample_curl(&self, base: &str) -> String {
+    fn sample_curl(&self, base: &str, served: &Served<'_>) -> String {
+        let Some((reg, ns, repo)) =
+            served.repository(ProviderId::Tcr, ("tcr-okmj78", "team-01", "nginx"))
+        else {
+            return "the dataset has no TCR repository to show".into();
+        };
+        let body = serde_json::json!({
+            "RegistryId": reg.name,
+            "NamespaceName": ns.name,
+            "RepositoryName": repo.name,
+        })
+        .to_string();
+        let headers = "-H 'Content-Type: application/json' -H 'X-TC-Action: DescribeImages' -H 'X-TC-Version: 2019-09-24' -H 'X-TC-Region: ap-guangzhou'";
+        let url = shell_quote(&format!("{base}/"));
+        let Some(key) = served.key else {
+            return format!("curl -s {url} {headers} -d {}", shell_quote(&body));
+        };
         let host = base.strip_prefix("http://").unwrap_or(base);
-        let body =
-            r#"{"RegistryId":"tcr-okmj78","NamespaceName":"team-01","RepositoryName":"nginx"}"#;
-        // bash + openssl: the TC3 steps of `shared::tc3`, with the default credentials.
+        // bash + openssl: the TC3 steps of `shared::tc3`, service `tcr`, signed headers `content-type;host`.
         format!(
             concat!(
-                "ts=$(date +%s); d=$(date -u -d @$ts +%F); b='{body}'; ",
+                "ts=$(date +%s); d=$(date -u -d @$ts +%F); b={body}; ",
                 "hx() {{ openssl dgst -sha256 -hex \"$@\" | sed 's/^.* //'; }}; ",
-                "cr=$(printf 'POST\\n/\\n\\ncontent-type:application/json\\nhost:{host}\\n\\ncontent-type;host\\n%s' \"$(printf %s \"$b\" | hx)\"); ",
+                "cr=$(printf 'POST\\n/\\n\\ncontent-type:application/json\\nhost:%s\\n\\ncontent-type;host\\n%s' {host} \"$(printf %s \"$b\" | hx)\"); ",
                 "s=$(printf 'TC3-HMAC-SHA256\\n%s\\n%s/tcr/tc3_request\\n%s' \"$ts\" \"$d\" \"$(printf %s \"$cr\" | hx)\"); ",
-                "k=$(printf %s \"$d\" | hx -mac HMAC -macopt key:TC3regmock-secret-key); ",
+                "k=$(printf %s \"$d\" | hx -mac HMAC -macopt key:{secret}); ",
                 "k=$(printf tcr | hx -mac HMAC -macopt hexkey:$k); k=$(printf tc3_request | hx -mac HMAC -macopt hexkey:$k); ",
                 "sig=$(printf %s \"$s\" | hx -mac HMAC -macopt hexkey:$k); ",
-                "curl -s '{base}/' -H 'Content-Type: application/json' -H 'X-TC-Action: DescribeImages' -H 'X-TC-Version: 2019-09-24' ",
-                "-H 'X-TC-Region: ap-guangzhou' -H \"X-TC-Timestamp: $ts\" ",
-                "-H \"Authorization: TC3-HMAC-SHA256 Credential=regmock-access-key/$d/tcr/tc3_request, SignedHeaders=content-type;host, Signature=$sig\" ",
+                "curl -s {url} {headers} -H \"X-TC-Timestamp: $ts\" ",
+                "-H \"Authorization: TC3-HMAC-SHA256 Credential={id}/$d/tcr/tc3_request, SignedHeaders=content-type;host, Signature=$sig\" ",
                 "-d \"$b\""
             ),
-            body = body,
-            host = host,
-            base = base
+            body = shell_quote(&body),
+            host = shell_quote(host),
+            secret = shell_quote(&format!("TC3{}", key.secret_key)),
+            id = key.access_key.replace(['"', '\\', '$', '`'], ""),
+            url = url,
+            headers = headers,
         )
     }
 
