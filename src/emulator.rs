@@ -131,13 +131,48 @@ impl Emulator {
             limiter: &self.inner.limiter,
             rejection,
         };
-        match self.inner.providers.iter().find(|p| p.claims(req)) {
+        let started = std::time::Instant::now();
+        let provider = self.inner.providers.iter().find(|p| p.claims(req));
+        let resp = match provider {
             Some(p) => p.handle(&ctx, req),
             None => Response::json(
                 404,
                 &serde_json::json!({"message": format!("regmock: no emulated API at {}", req.path)}),
             )
             .with_header("X-Request-Id", ctx.request_id.simple().to_string()),
-        }
+        };
+        log_request(provider.copied(), req, &resp, &ctx, started.elapsed());
+        resp
     }
+}
+
+/// One line per request through `tracing` (target `regmock::request`): `serve` prints it, tests print nothing unless
+/// they install a subscriber.
+fn log_request(
+    provider: Option<&'static dyn Provider>,
+    req: &Request,
+    resp: &Response,
+    ctx: &Ctx<'_>,
+    elapsed: std::time::Duration,
+) {
+    if !tracing::enabled!(target: "regmock::request", tracing::Level::INFO) {
+        return;
+    }
+    // The id as the client sees it: the vendor's header, else TCR's body form (with dashes).
+    let request_id = ["X-Request-Id", "x-ncp-trace-id"]
+        .iter()
+        .find_map(|h| resp.header_value(h))
+        .map_or_else(|| ctx.request_id.hyphenated().to_string(), str::to_string);
+    tracing::info!(
+        target: "regmock::request",
+        provider = provider.map_or("-", |p| p.id().as_str()),
+        operation = provider.and_then(|p| p.operation(req)).unwrap_or("-"),
+        method = %req.method,
+        uri = %req.target(),
+        status = resp.status,
+        latency_ms = elapsed.as_secs_f64() * 1000.0,
+        request_id = %request_id,
+        explain = resp.header_value(crate::pipeline::EXPLAIN_HEADER).unwrap_or(""),
+        "request"
+    );
 }

@@ -333,3 +333,79 @@ fn short_address_forms_listen_on_loopback_and_bad_ones_say_the_expected_form() {
     let err = String::from_utf8(out.stderr).unwrap();
     assert!(err.contains("HOST:PORT") && err.contains(":PORT"), "{err}");
 }
+
+/// Starts `serve` with `extra`, sends one SWR and one TCR request, stops it, and returns its stderr lines.
+fn request_log(extra: &[&str]) -> Vec<String> {
+    let mut child = regmock()
+        .args(["serve", "--addr", "127.0.0.1:0"])
+        .args(extra)
+        .env_remove("RUST_LOG")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let base = lines
+        .next()
+        .unwrap()
+        .unwrap()
+        .strip_prefix("regmock serving on ")
+        .unwrap()
+        .to_string();
+    std::thread::spawn(move || for _ in lines {});
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    rt.block_on(async {
+        common::send(&base, &common::swr_get("/v2/manage/repos?limit=1")).await;
+        common::send(
+            &base,
+            &regmock::http::Request::new("POST", "/").header("X-TC-Action", "Nope"),
+        )
+        .await;
+    });
+    // SIGTERM, so the server exits and stderr ends.
+    Command::new("kill")
+        .arg(child.id().to_string())
+        .status()
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    String::from_utf8(out.stderr)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+#[test]
+fn the_request_log_has_one_line_per_request_in_both_formats() {
+    let json = request_log(&["--log-format", "json"]);
+    assert_eq!(json.len(), 2, "{json:?}");
+    let records: Vec<serde_json::Value> = json
+        .iter()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    insta::assert_json_snapshot!("request_log_json", records, {
+        "[].timestamp" => "[time]",
+        "[].latency_ms" => "[ms]",
+        "[].request_id" => "[request-id]",
+    });
+    let human = request_log(&[]);
+    assert_eq!(human.len(), 2, "{human:?}");
+    // Time, latency and id vary: keep the words between them.
+    let stable: Vec<String> = human
+        .iter()
+        .map(|l| {
+            l.split(' ')
+                .skip(1)
+                .map(|w| match w.split_once('=') {
+                    Some(("latency_ms" | "request_id", _)) => {
+                        format!("{}=[..]", w.split('=').next().unwrap())
+                    }
+                    _ => w.to_string(),
+                })
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .collect();
+    insta::assert_snapshot!("request_log_human", stable.join("\n"));
+    assert!(request_log(&["--quiet"]).is_empty());
+}

@@ -37,6 +37,12 @@ pub(crate) struct ServeArgs {
     /// Refuse inputs the vendor docs leave undefined instead of the lenient answer (TCR: Limit above 100, Offset 0).
     #[arg(long)]
     strict: bool,
+    /// Request log on stderr, one line per request: `human` or `json` (level through RUST_LOG, default info).
+    #[arg(long, value_name = "FORMAT", default_value = "human", value_parser = ["human", "json"])]
+    log_format: String,
+    /// No request log (warnings and errors only).
+    #[arg(long)]
+    quiet: bool,
     /// SWR error body form: `combined` (current appendix, default) or `legacy` (bare array).
     #[arg(long, value_name = "STYLE", default_value = "combined", value_parser = parse_style)]
     swr_error_style: SwrErrorStyle,
@@ -125,7 +131,25 @@ fn parse_style(s: &str) -> Result<SwrErrorStyle, String> {
     }
 }
 
+/// Installs the request log: stderr, so the banner on stdout stays machine-readable; `RUST_LOG` overrides the level.
+fn init_log(args: &ServeArgs) {
+    use tracing_subscriber::EnvFilter;
+    let default = if args.quiet { "warn" } else { "regmock=info" };
+    let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()));
+    // A second subscriber (never in the binary) would only be refused: nothing to report.
+    let _ = if args.log_format == "json" {
+        builder.json().flatten_event(true).try_init()
+    } else {
+        builder.try_init()
+    };
+}
+
 pub(crate) fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
+    init_log(&args);
     let mut dataset = match &args.dataset {
         Some(path) => Dataset::from_path(path)?,
         None => Dataset::embedded()?,

@@ -96,6 +96,8 @@ pub trait Spec: Send + Sync + 'static {
     fn claims(&self, req: &Request) -> bool;
     /// Which operation `req` asks for.
     fn route(&self, req: &Request) -> Result<Self::Route, ApiError<Self::Code>>;
+    /// The operation's name as the vendor's SDK calls it (for the request log), e.g. `list_repository_tags`.
+    fn operation(&self, route: &Self::Route) -> &'static str;
     /// Checks the request's credentials (never called with `no_auth`).
     fn authenticate(
         &self,
@@ -138,6 +140,8 @@ pub trait Provider: Send + Sync + 'static {
     fn handle(&self, ctx: &Ctx<'_>, req: &Request) -> Response;
     /// See [`Spec::sample_curl`].
     fn sample_curl(&self, base: &str, served: &Served<'_>) -> String;
+    /// The operation `req` names, `None` when it routes nowhere (see [`Spec::operation`]).
+    fn operation(&self, req: &Request) -> Option<&'static str>;
     /// The codes the provider names in code (its [`ErrorCode`] enum).
     fn error_codes(&self) -> Vec<&'static str>;
     /// The provider's error catalogue (`errors.json`).
@@ -160,6 +164,11 @@ impl<S: Spec> Provider for S {
     }
     fn sample_curl(&self, base: &str, served: &Served<'_>) -> String {
         Spec::sample_curl(self, base, served)
+    }
+    fn operation(&self, req: &Request) -> Option<&'static str> {
+        self.route(req)
+            .ok()
+            .map(|route| Spec::operation(self, &route))
     }
     fn error_codes(&self) -> Vec<&'static str> {
         S::Code::ALL.iter().map(|c| c.as_str()).collect()

@@ -46,7 +46,8 @@ impl<'a> Served<'a> {
     }
 
     /// The repository `(registry, namespace, repository)` of `provider` when the dataset has it (the vendor's
-    /// documented example), else the first repository with tags, else the first repository at all.
+    /// documented example; an empty registry name matches any registry), else the first repository with tags, else
+    /// the first repository at all.
     pub fn repository(
         &self,
         provider: ProviderId,
@@ -61,7 +62,7 @@ impl<'a> Served<'a> {
         };
         let (reg, ns, repo) = preferred;
         all()
-            .find(|(r, n, p)| r.name == reg && n.name == ns && p.name == repo)
+            .find(|(r, n, p)| (reg.is_empty() || r.name == reg) && n.name == ns && p.name == repo)
             .or_else(|| all().find(|(_, _, r)| !r.tags.is_empty()))
             .or_else(|| all().next())
     }

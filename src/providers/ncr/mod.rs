@@ -57,6 +57,10 @@ impl Spec for Ncr {
             .ok_or_else(|| ApiError::new(NcrCode::RouteNotFound, "no API at this path"))
     }
 
+    fn operation(&self, _: &TagListRoute) -> &'static str {
+        "get_image_tag_list"
+    }
+
     fn authenticate(&self, ctx: &Ctx<'_>, req: &Request, _: &TagListRoute) -> Result<(), ApiError> {
         auth::check(ctx, req)
     }

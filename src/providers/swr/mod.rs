@@ -57,6 +57,14 @@ impl Spec for Swr {
         routes::route(&req.method, &req.path).ok_or_else(|| ApiError::new(SwrCode::ApiNotFound, ""))
     }
 
+    fn operation(&self, route: &Route) -> &'static str {
+        match route {
+            Route::ListReposDetails => "list_repos_details",
+            Route::ListRepositoryTags { .. } => "list_repository_tags",
+            Route::ShowRepoTag { .. } => "show_repo_tag",
+        }
+    }
+
     fn authenticate(&self, ctx: &Ctx<'_>, req: &Request, _: &Route) -> Result<(), ApiError> {
         auth::check(ctx, req)
     }

@@ -51,6 +51,10 @@ impl Spec for Tcr {
         routes::route(req)
     }
 
+    fn operation(&self, _: &Route) -> &'static str {
+        routes::ACTION
+    }
+
     fn authenticate(&self, ctx: &Ctx<'_>, req: &Request, _: &Route) -> Result<(), ApiError> {
         auth::check(ctx, req)
     }
