@@ -164,7 +164,19 @@ pub(crate) fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         None => Dataset::embedded()?,
     };
     if let Some(n) = args.synthetic_tags {
+        // A million tags take seconds to generate and index: say so on a terminal, stay quiet in pipes and CI logs.
+        let tell = std::io::IsTerminal::is_terminal(&std::io::stderr()) && n >= 100_000;
+        let started = std::time::Instant::now();
+        if tell {
+            eprintln!("regmock: generating and indexing {n} synthetic tags...");
+        }
         dataset = dataset.with_synthetic_tags(n)?;
+        if tell {
+            eprintln!(
+                "regmock: {n} synthetic tags ready in {:.1} s",
+                started.elapsed().as_secs_f64()
+            );
+        }
     }
     let (credentials, cred_source) = match &args.credentials {
         Some(path) => (Credentials::from_path(path)?, path.display().to_string()),
