@@ -27,6 +27,7 @@
 //!
 //! Without sockets, [`Emulator::dispatch`] answers a [`http::Request`] directly.
 
+pub mod cassette;
 pub mod conformance;
 pub mod emulator;
 pub mod http;
@@ -34,6 +35,7 @@ pub mod model;
 pub mod openapi;
 pub mod pipeline;
 pub mod providers;
+pub mod replay;
 pub mod shared;
 pub mod transport;
 

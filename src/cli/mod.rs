@@ -2,8 +2,10 @@
 //!
 //! Exit codes: 0 success, 1 a required check failed, 2 usage or engine error.
 
+mod cassettes;
 mod conform;
 mod openapi;
+mod record;
 mod serve;
 
 use clap::{Parser, Subcommand};
@@ -28,6 +30,10 @@ enum Command {
     Conform(Box<conform::ConformArgs>),
     /// Write the OpenAPI 3.1 document (JSON) of one provider's API, for Prism, Schemathesis or client generators.
     Openapi(openapi::OpenapiArgs),
+    /// Check cassette files (`check`) and show where the emulator answers them differently (`drift`).
+    Cassettes(cassettes::CassettesArgs),
+    /// Forward requests to an upstream SWR, NCR or TCR and write each exchange as a cassette, secrets redacted.
+    Record(record::RecordArgs),
 }
 
 /// Parses the command line and runs the subcommand.
@@ -37,6 +43,8 @@ pub(crate) fn run() -> ExitCode {
         Command::Serve(args) => serve::run(args),
         Command::Conform(args) => conform::run_conform(*args),
         Command::Openapi(args) => openapi::run(args),
+        Command::Cassettes(args) => cassettes::run(args),
+        Command::Record(args) => record::run(args),
     };
     match result {
         Ok(code) => code,

@@ -7,6 +7,7 @@ use regmock::model::Dataset;
 use regmock::model::ProviderId;
 use regmock::pipeline::{Credentials, Options, RateLimit, Served};
 use regmock::providers::swr::{SwrErrorStyle, SwrOptions};
+use regmock::replay::Replay;
 use regmock::transport::server::{self, Limits};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -59,6 +60,14 @@ pub(crate) struct ServeArgs {
     /// Connections served at once; further ones wait to be accepted until one ends.
     #[arg(long, value_name = "N", default_value_t = Limits::default().max_connections, value_parser = at_least_one)]
     max_connections: usize,
+    /// Replay the cassettes under DIR: a request matching one (method, decoded path, query, JSON body, TCR
+    /// action/version/region) gets its recorded answer; signatures are still checked. Others reach the emulator.
+    #[arg(long, value_name = "DIR")]
+    cassettes: Option<PathBuf>,
+    /// With --cassettes: answer an unmatched request 501 with the nearest cassettes and why each did not match,
+    /// instead of the emulator's answer.
+    #[arg(long, requires = "cassettes")]
+    strict_replay: bool,
 }
 
 /// `127.0.0.1:8080`, `[::1]:8080`, `0.0.0.0:8080`, and the short forms people type: `localhost:9000`, `:9000` and
@@ -187,6 +196,14 @@ pub(crate) fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         error_style: args.swr_error_style,
     });
     let emulator = Emulator::with(dataset, credentials, options);
+    let replay = match &args.cassettes {
+        Some(dir) => Some(
+            Replay::from_dir(emulator.clone(), dir)
+                .with_context(|| format!("loading the cassettes of {}", dir.display()))?
+                .strict(args.strict_replay),
+        ),
+        None => None,
+    };
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -195,9 +212,12 @@ pub(crate) fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         // Installed before the banner: whoever reads "serving on" and then signals must get a graceful stop, not the
         // default action of a signal nobody handles yet (the process dying mid-request).
         let shutdown = shutdown_signal()?;
-        let running = server::spawn_with(emulator.clone(), args.addr, args.limits())
-            .await
-            .with_context(|| format!("binding {}", args.addr))?;
+        let replaying = replay.as_ref().map(|r| r.len());
+        let running = match replay {
+            Some(replay) => server::spawn_replay(replay, args.addr, args.limits()).await,
+            None => server::spawn_with(emulator.clone(), args.addr, args.limits()).await,
+        }
+        .with_context(|| format!("binding {}", args.addr))?;
         let base = running.uri();
         let served = Served::new(emulator.dataset(), emulator.credentials(), args.no_auth);
         say(&format!("regmock serving on {base}"));
@@ -212,6 +232,17 @@ pub(crate) fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
                 "{}: {}",
                 p.id().as_str(),
                 p.sample_curl(&base, &served)
+            ));
+        }
+        if let (Some(n), Some(dir)) = (replaying, &args.cassettes) {
+            say(&format!(
+                "replay: {n} cassettes from {}; unmatched requests {}",
+                dir.display(),
+                if args.strict_replay {
+                    "get 501 with the nearest cassettes (--strict-replay)"
+                } else {
+                    "reach the emulator"
+                }
             ));
         }
         if let Some(n) = args.synthetic_tags {

@@ -37,7 +37,7 @@ mod ncr;
 pub mod reference;
 pub mod report;
 mod runner;
-mod schema;
+pub(crate) mod schema;
 mod swr;
 mod tcr;
 

@@ -11,6 +11,10 @@ use std::sync::{Arc, OnceLock};
 /// Every schema a check may name, by its path under `schemas/`.
 const SCHEMAS: &[(&str, &str)] = &[
     (
+        "cassette.schema.json",
+        include_str!("../../schemas/cassette.schema.json"),
+    ),
+    (
         "swr/list_repos_details.response.schema.json",
         include_str!("../../schemas/swr/list_repos_details.response.schema.json"),
     ),
@@ -163,6 +167,26 @@ pub(crate) fn judge(schemas: &'static [&'static str], is_error: bool, body: &[u8
         }
     }
     verdict
+}
+
+/// Every violation of `instance` against the embedded `schemas/<name>` as written (strict), as `message (at
+/// pointer)`; `None` when no such schema is embedded. Used by `regmock cassettes check`.
+pub(crate) fn validate(name: &str, instance: &Value) -> Option<Vec<String>> {
+    let pair = validators().get(name)?;
+    Some(
+        pair.strict
+            .iter_errors(instance)
+            .map(|e| {
+                let at = e.instance_path.as_str();
+                format!("{e} (at {})", if at.is_empty() { "/" } else { at })
+            })
+            .collect(),
+    )
+}
+
+/// The names of every embedded schema (paths under `schemas/`).
+pub(crate) fn names() -> impl Iterator<Item = &'static str> {
+    SCHEMAS.iter().map(|(n, _)| *n)
 }
 
 /// Body text for a failure message: at most 300 characters.

@@ -56,7 +56,19 @@ impl Dispatcher {
             return emulator.dispatch(&request);
         }
         let emulator = emulator.clone();
-        tokio::task::spawn_blocking(move || emulator.dispatch(&request))
+        Self::blocking(move || emulator.dispatch(&request)).await
+    }
+
+    /// Runs `answer` (a replay, which may dispatch) inline or on the blocking pool, as [`Dispatcher::dispatch`].
+    pub(super) async fn run(&self, answer: impl FnOnce() -> Response + Send + 'static) -> Response {
+        if let Some(_slot) = self.try_inline() {
+            return answer();
+        }
+        Self::blocking(answer).await
+    }
+
+    async fn blocking(answer: impl FnOnce() -> Response + Send + 'static) -> Response {
+        tokio::task::spawn_blocking(answer)
             .await
             // Only a panic in dispatch (a bug) or a runtime shutting down gets here.
             .unwrap_or_else(|_| own_answer(500, "regmock: the emulator failed on this request"))

@@ -24,12 +24,14 @@ pub use limits::{Limits, MAX_BODY_BYTES, MAX_HEADER_BYTES, MAX_HEADERS};
 use crate::Emulator;
 use crate::http::{Request, Response};
 use crate::pipeline::Rejection;
+use crate::replay::Replay;
 use axum::Router;
 use axum::body::Body;
 use axum::extract::State;
 use dispatch::Dispatcher;
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 use std::net::SocketAddr;
+use std::sync::Arc;
 
 /// The header that carries the request id of the answers the transport makes itself, as SWR's answers do.
 const REQUEST_ID_HEADER: &str = "X-Request-Id";
@@ -37,18 +39,21 @@ const REQUEST_ID_HEADER: &str = "X-Request-Id";
 #[derive(Clone)]
 struct App {
     emulator: Emulator,
+    /// Cassettes answered in front of the emulator (`serve --cassettes`).
+    replay: Option<Arc<Replay>>,
     limits: Limits,
     dispatcher: Dispatcher,
 }
 
 /// The axum app serving every enabled provider on one port, with the default [`Limits`] for reading bodies.
 pub fn router(emulator: Emulator) -> Router {
-    app(emulator, Limits::default())
+    app(emulator, None, Limits::default())
 }
 
-fn app(emulator: Emulator, limits: Limits) -> Router {
+fn app(emulator: Emulator, replay: Option<Arc<Replay>>, limits: Limits) -> Router {
     Router::new().fallback(handle).with_state(App {
         emulator,
+        replay,
         limits,
         dispatcher: Dispatcher::for_current_runtime(),
     })
@@ -105,7 +110,13 @@ async fn answer(app: &App, request: Request, rejection: Option<Rejection>) -> Re
     match rejection {
         // Refusals do no data work: answer on this worker.
         Some(rejection) => emulator.reject(&request, rejection),
-        None => app.dispatcher.dispatch(emulator, request).await,
+        None => match &app.replay {
+            Some(replay) => {
+                let replay = replay.clone();
+                app.dispatcher.run(move || replay.answer(&request)).await
+            }
+            None => app.dispatcher.dispatch(emulator, request).await,
+        },
     }
 }
 
@@ -186,10 +197,36 @@ pub async fn spawn_with(
     addr: SocketAddr,
     limits: Limits,
 ) -> std::io::Result<RunningServer> {
+    serve_app(app(emulator, None, limits), addr, limits).await
+}
+
+/// Binds `addr` and serves `replay` (cassettes in front of its emulator) in a background task, with `limits`.
+///
+/// ```
+/// # tokio::runtime::Runtime::new().unwrap().block_on(async {
+/// use regmock::{Emulator, replay::Replay, transport::server::{Limits, spawn_replay}};
+/// let replay = Replay::new(Emulator::embedded(), Vec::new()).strict(true);
+/// let server = spawn_replay(replay, "127.0.0.1:0".parse().unwrap(), Limits::default()).await.unwrap();
+/// server.stop().await.unwrap();
+/// # })
+/// ```
+pub async fn spawn_replay(
+    replay: Replay,
+    addr: SocketAddr,
+    limits: Limits,
+) -> std::io::Result<RunningServer> {
+    let emulator = replay.emulator().clone();
+    serve_app(app(emulator, Some(Arc::new(replay)), limits), addr, limits).await
+}
+
+async fn serve_app(
+    app: Router,
+    addr: SocketAddr,
+    limits: Limits,
+) -> std::io::Result<RunningServer> {
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let addr = listener.local_addr()?;
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    let app = app(emulator, limits);
     let task = tokio::spawn(listen::serve(listener, app, limits, async move {
         // A dropped handle stops the server too.
         let _ = rx.await;
