@@ -5,7 +5,7 @@
 //! depend on, per the SDK notes); *recommended* is reported without failing the verdict.
 
 use super::runner::CheckFn;
-use super::{ncr, swr, tcr};
+use super::{ncr, runner, swr, tcr};
 use crate::model::ProviderId;
 
 /// How much a failure weighs.
@@ -289,7 +289,7 @@ pub static CHECKS: &[Check] = &[
             swr_tags!(),
             " Tables 5-6; show tag 表3, \"Error Codes\" appendix; notes/swr.md, Responses"
         ),
-        swr::schema,
+        runner::schema,
     ),
     check(
         "swr.schema.extra-fields",
@@ -297,7 +297,7 @@ pub static CHECKS: &[Check] = &[
         Recommended,
         "bodies carry no fields beyond the documented ones",
         "the same tables: the SDK ignores unknown keys, so extra fields are harmless but undocumented",
-        swr::schema_extra,
+        runner::schema_extra,
     ),
     // --- NCR ---
     check(
@@ -423,7 +423,7 @@ pub static CHECKS: &[Check] = &[
             ncr_tags!(),
             ", Response syntax and Response body tables; API Gateway error body"
         ),
-        ncr::schema,
+        runner::schema,
     ),
     check(
         "ncr.schema.extra-fields",
@@ -431,7 +431,7 @@ pub static CHECKS: &[Check] = &[
         Recommended,
         "bodies carry no fields beyond the documented ones",
         concat!(ncr_tags!(), ", Response body tables"),
-        ncr::schema_extra,
+        runner::schema_extra,
     ),
     // --- TCR ---
     check(
@@ -609,7 +609,7 @@ pub static CHECKS: &[Check] = &[
             tcr_images!(),
             ", Output Parameters and example; API 3.0 error body"
         ),
-        tcr::schema,
+        runner::schema,
     ),
     check(
         "tcr.schema.extra-fields",
@@ -617,7 +617,7 @@ pub static CHECKS: &[Check] = &[
         Recommended,
         "bodies carry no fields beyond the documented ones",
         concat!(tcr_images!(), ", Output Parameters (TcrImageInfo)"),
-        tcr::schema_extra,
+        runner::schema_extra,
     ),
 ];
 

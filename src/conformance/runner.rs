@@ -475,6 +475,16 @@ pub(crate) fn judge_seen(cx: &mut Cx, message: &str, judge: Judge) -> Result<(),
 pub(crate) type Judge = fn(&Seen) -> Option<Result<(), (String, String)>>;
 
 /// Required schema violations of an answer whose body has a schema.
+/// `<provider>.schema`, the same for every provider: every body seen fits its schema (extra fields allowed).
+pub(crate) fn schema(cx: &mut Cx) -> BoxFuture<'_> {
+    Box::pin(async move { judge_seen(cx, "the body does not match its schema", hard_violations) })
+}
+
+/// `<provider>.schema.extra-fields`: no body seen has fields its schema does not name.
+pub(crate) fn schema_extra(cx: &mut Cx) -> BoxFuture<'_> {
+    Box::pin(async move { judge_seen(cx, "the body has undocumented fields", extra_fields) })
+}
+
 pub(crate) fn hard_violations(s: &Seen) -> Option<Result<(), (String, String)>> {
     (!s.schema.schemas.is_empty()).then(|| match s.schema.hard.is_empty() {
         true => Ok(()),

@@ -4,7 +4,7 @@ use super::ambiguities::{accepts, describe};
 use super::client::{Auth, Dialect};
 use super::config::Target;
 use super::reference::{self, Match};
-use super::runner::{BoxFuture, Cx, Item, PageSeen, Stop, Walk, WalkStep, judge_seen};
+use super::runner::{BoxFuture, Cx, Item, PageSeen, Stop, Walk, WalkStep};
 use crate::http::{Request, Response};
 use crate::model::ProviderId;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
@@ -1129,24 +1129,4 @@ pub(super) fn auth_stale(cx: &mut Cx) -> BoxFuture<'_> {
 
 pub(super) fn auth_wrong_key(cx: &mut Cx) -> BoxFuture<'_> {
     refusal(cx, Auth::WrongKey, "a request signed with an unknown AK")
-}
-
-pub(super) fn schema(cx: &mut Cx) -> BoxFuture<'_> {
-    Box::pin(async move {
-        judge_seen(
-            cx,
-            "the body does not match its schema",
-            super::runner::hard_violations,
-        )
-    })
-}
-
-pub(super) fn schema_extra(cx: &mut Cx) -> BoxFuture<'_> {
-    Box::pin(async move {
-        judge_seen(
-            cx,
-            "the body has undocumented fields",
-            super::runner::extra_fields,
-        )
-    })
 }

@@ -865,23 +865,3 @@ pub(super) fn content_type(cx: &mut Cx) -> BoxFuture<'_> {
         )
     })
 }
-
-pub(super) fn schema(cx: &mut Cx) -> BoxFuture<'_> {
-    Box::pin(async move {
-        judge_seen(
-            cx,
-            "the body does not match its schema",
-            super::runner::hard_violations,
-        )
-    })
-}
-
-pub(super) fn schema_extra(cx: &mut Cx) -> BoxFuture<'_> {
-    Box::pin(async move {
-        judge_seen(
-            cx,
-            "the body has undocumented fields",
-            super::runner::extra_fields,
-        )
-    })
-}
