@@ -7,7 +7,6 @@ use regmock::Emulator;
 use regmock::cassette::{self, Cassette, DEFAULT_HOST};
 use regmock::model::{Dataset, ProviderId};
 use regmock::pipeline::{Clock, Credentials, Options};
-use regmock::providers::PROVIDERS;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
@@ -42,7 +41,7 @@ struct DriftArgs {
     #[arg(value_name = "DIR")]
     dir: PathBuf,
     /// Replay the cassettes of this provider (swr, ncr or tcr); the others are skipped.
-    #[arg(long, value_name = "PROVIDER", value_parser = parse_provider)]
+    #[arg(long, value_name = "PROVIDER", value_parser = super::parse_provider)]
     provider: ProviderId,
     /// Dataset file (JSON or YAML) replacing the embedded default dataset.
     #[arg(long, value_name = "FILE")]
@@ -50,17 +49,6 @@ struct DriftArgs {
     /// The emulator's fixed clock, which `sign: true` cassettes are also signed at (RFC 3339).
     #[arg(long, value_name = "TIME", default_value = "2026-11-24T12:00:00Z", value_parser = parse_time)]
     now: chrono::DateTime<chrono::Utc>,
-}
-
-fn parse_provider(s: &str) -> Result<ProviderId, String> {
-    PROVIDERS
-        .iter()
-        .map(|p| p.id())
-        .find(|id| id.as_str() == s)
-        .ok_or_else(|| {
-            let ids: Vec<&str> = PROVIDERS.iter().map(|p| p.id().as_str()).collect();
-            format!("unknown provider {s:?}; use one of {}", ids.join(", "))
-        })
 }
 
 fn parse_time(s: &str) -> Result<chrono::DateTime<chrono::Utc>, String> {

@@ -5,7 +5,6 @@ use clap::{Args, ValueEnum};
 use regmock::conformance::{Config, Target, run};
 use regmock::model::ProviderId;
 use regmock::pipeline::{DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY};
-use regmock::providers::PROVIDERS;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -23,7 +22,7 @@ enum Format {
 #[derive(Debug, Args)]
 pub(crate) struct ConformArgs {
     /// Which API the target implements: swr, ncr or tcr.
-    #[arg(long, value_parser = parse_provider)]
+    #[arg(long, value_parser = super::parse_provider)]
     provider: ProviderId,
     /// Base URL of the implementation under test, e.g. http://127.0.0.1:8080.
     #[arg(long, value_name = "URL")]
@@ -79,17 +78,6 @@ pub(crate) struct ConformArgs {
     /// TCR instance id of a target (repeatable).
     #[arg(long, value_name = "ID")]
     registry_id: Vec<String>,
-}
-
-fn parse_provider(s: &str) -> Result<ProviderId, String> {
-    PROVIDERS
-        .iter()
-        .map(|p| p.id())
-        .find(|id| id.as_str() == s)
-        .ok_or_else(|| {
-            let ids: Vec<&str> = PROVIDERS.iter().map(|p| p.id().as_str()).collect();
-            format!("unknown provider {s:?}; use one of {}", ids.join(", "))
-        })
 }
 
 /// The i-th value of a repeated flag: a single value applies to every target.

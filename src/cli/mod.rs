@@ -36,6 +36,19 @@ enum Command {
     Record(record::RecordArgs),
 }
 
+/// `--provider` values: the ids of `PROVIDERS` (one parser for every subcommand that takes one).
+fn parse_provider(s: &str) -> Result<regmock::model::ProviderId, String> {
+    use regmock::providers::PROVIDERS;
+    PROVIDERS
+        .iter()
+        .map(|p| p.id())
+        .find(|id| id.as_str() == s)
+        .ok_or_else(|| {
+            let ids: Vec<&str> = PROVIDERS.iter().map(|p| p.id().as_str()).collect();
+            format!("unknown provider {s:?}; use one of {}", ids.join(", "))
+        })
+}
+
 /// Parses the command line and runs the subcommand.
 pub(crate) fn run() -> ExitCode {
     let cli = Cli::parse();

@@ -3,7 +3,6 @@
 use anyhow::Context;
 use clap::Args;
 use regmock::model::ProviderId;
-use regmock::providers::PROVIDERS;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -11,22 +10,11 @@ use std::process::ExitCode;
 #[derive(Debug, Args)]
 pub(crate) struct OpenapiArgs {
     /// Provider whose API to describe: swr, ncr or tcr.
-    #[arg(long, value_name = "PROVIDER", value_parser = parse_provider)]
+    #[arg(long, value_name = "PROVIDER", value_parser = super::parse_provider)]
     provider: ProviderId,
     /// Write the document (JSON) to FILE instead of standard output.
     #[arg(long, value_name = "FILE")]
     out: Option<PathBuf>,
-}
-
-fn parse_provider(s: &str) -> Result<ProviderId, String> {
-    PROVIDERS
-        .iter()
-        .map(|p| p.id())
-        .find(|id| id.as_str() == s)
-        .ok_or_else(|| {
-            let ids: Vec<&str> = PROVIDERS.iter().map(|p| p.id().as_str()).collect();
-            format!("unknown provider {s:?}; use one of {}", ids.join(", "))
-        })
 }
 
 pub(crate) fn run(args: OpenapiArgs) -> anyhow::Result<ExitCode> {

@@ -29,7 +29,7 @@ use std::sync::Arc;
 #[derive(Debug, Args)]
 pub(crate) struct RecordArgs {
     /// Provider whose API is recorded: swr, ncr or tcr.
-    #[arg(long, value_name = "PROVIDER", value_parser = parse_provider)]
+    #[arg(long, value_name = "PROVIDER", value_parser = super::parse_provider)]
     provider: ProviderId,
     /// Base URL of the upstream (the real cloud endpoint, or any implementation), e.g. https://tcr.tencentcloudapi.com.
     #[arg(long, value_name = "URL")]
@@ -56,17 +56,6 @@ pub(crate) struct RecordArgs {
         hide_env_values = true
     )]
     secret_key: Option<String>,
-}
-
-fn parse_provider(s: &str) -> Result<ProviderId, String> {
-    PROVIDERS
-        .iter()
-        .map(|p| p.id())
-        .find(|id| id.as_str() == s)
-        .ok_or_else(|| {
-            let ids: Vec<&str> = PROVIDERS.iter().map(|p| p.id().as_str()).collect();
-            format!("unknown provider {s:?}; use one of {}", ids.join(", "))
-        })
 }
 
 /// Never forwarded, never recorded: they describe one connection, not the request.
