@@ -17,6 +17,8 @@ enum Format {
     Json,
     /// `junit.xml` under --out (stdout without --out).
     Junit,
+    /// `report.html` under --out, one self-contained page (stdout without --out).
+    Html,
 }
 
 #[derive(Debug, Args)]
@@ -42,10 +44,10 @@ pub(crate) struct ConformArgs {
     /// Generated cases per property check.
     #[arg(long, value_name = "N", default_value_t = 8)]
     cases: u32,
-    /// Report to write (repeatable); default human, or all three with --out.
+    /// Report to write (repeatable); default human, or all four with --out.
     #[arg(long = "report", value_name = "FORMAT")]
     reports: Vec<Format>,
-    /// Directory for report.json and junit.xml.
+    /// Directory for report.json, junit.xml and report.html.
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
     /// Run only these check ids or id prefixes (comma-separated).
@@ -206,7 +208,7 @@ pub(crate) fn run_conform(args: ConformArgs) -> anyhow::Result<ExitCode> {
     }
     let reports = match (&args.reports[..], &args.out) {
         ([], None) => vec![Format::Human],
-        ([], Some(_)) => vec![Format::Human, Format::Json, Format::Junit],
+        ([], Some(_)) => vec![Format::Human, Format::Json, Format::Junit, Format::Html],
         (r, _) => r.to_vec(),
     };
     let runtime = tokio::runtime::Builder::new_multi_thread()
@@ -222,6 +224,7 @@ pub(crate) fn run_conform(args: ConformArgs) -> anyhow::Result<ExitCode> {
             Format::Human => (report.human(), None),
             Format::Json => (report.json(), Some("report.json")),
             Format::Junit => (report.junit(), Some("junit.xml")),
+            Format::Html => (report.html(), Some("report.html")),
         };
         match (&args.out, file) {
             (Some(dir), Some(name)) => {

@@ -35,7 +35,7 @@ async fn the_binary_passes_against_the_emulator_and_writes_every_report() {
         &["--provider", "tcr", "--out", dir.path().to_str().unwrap()],
     )
     .await;
-    // Then it exits 0, prints the summary and writes report.json and junit.xml
+    // Then it exits 0, prints the summary and writes report.json, junit.xml and report.html
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(
         out.status.code(),
@@ -53,6 +53,11 @@ async fn the_binary_passes_against_the_emulator_and_writes_every_report() {
         junit.contains("<testsuite name=\"regmock-conform-tcr\"")
             && junit.contains("failures=\"0\" errors=\"0\""),
         "{junit}"
+    );
+    let html = std::fs::read_to_string(dir.path().join("report.html")).unwrap();
+    assert!(
+        html.contains("Verdict: <span class=\"pass\">PASS</span>"),
+        "{html}"
     );
 }
 

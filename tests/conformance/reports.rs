@@ -32,4 +32,31 @@ async fn failing_run_reports() {
     // Then the failure shows the seed, the request, expected vs actual and the doc passage
     insta::assert_snapshot!("failing_human", report.human());
     insta::assert_snapshot!("failing_json", report.json());
+    insta::assert_snapshot!("failing_html", report.html());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_html_report_is_self_contained_and_escapes_what_the_target_sent() {
+    // Given a failing run whose failure text carries markup, as a hostile target could send
+    let mut config = Config::new(ProviderId::Swr, "http://unused");
+    config.checks = vec!["swr.repos.content-range".into()];
+    let options = Options::default().with(SwrQuirks(vec![SwrQuirk::MissingContentRange]));
+    let mut report = redacted(conform_with(options, Credentials::default(), config).await);
+    let failing = report
+        .checks
+        .iter_mut()
+        .find(|c| c.id == "swr.repos.content-range")
+        .unwrap();
+    failing.failures[0].actual = "<script>alert('x')</script> & \"q\"".into();
+    // When the page is rendered
+    let page = report.html();
+    // Then it has no external asset and no script, only escaped text, and the failure is linked from the table
+    assert!(page.starts_with("<!DOCTYPE html>") && page.ends_with("</html>\n"));
+    assert!(page.contains("<style>"), "CSS is inline");
+    for external in ["<script", "<link", "src=", "http-equiv", "@import", "url("] {
+        assert!(!page.contains(external), "{external} in {page}");
+    }
+    assert!(page.contains("&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;"));
+    assert!(page.contains("<a href=\"#swr.repos.content-range\">"));
+    assert!(page.contains("<section id=\"swr.repos.content-range\">"));
 }

@@ -2,7 +2,7 @@
 //! as a test. Recommended failures are reported as passing test cases with `system-out`, expected failures too, so only
 //! what fails the verdict turns CI red.
 
-use super::{Outcome, Report};
+use super::{Outcome, Report, escape as esc};
 use crate::conformance::checks::Severity;
 use std::fmt::Write;
 
@@ -94,11 +94,4 @@ pub fn render(report: &Report) -> String {
     }
     out.push_str("</testsuite>\n");
     out
-}
-
-fn esc(s: &str) -> String {
-    s.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }

@@ -1,7 +1,8 @@
-//! The typed result of a run, and its writers: [`human`] (summary table and failures), [`json`] (`report.json`) and
-//! [`junit`] (`junit.xml`). All three read the same [`Report`]; no secret ever enters it (requests are shown without
+//! The typed result of a run, and its writers: [`human`] (summary table and failures), [`json`] (`report.json`),
+//! [`junit`] (`junit.xml`) and [`html`] (`report.html`). All four read the same [`Report`]; no secret ever enters it (requests are shown without
 //! their authentication headers).
 
+pub mod html;
 pub mod human;
 pub mod json;
 pub mod junit;
@@ -136,6 +137,11 @@ impl Report {
     pub fn junit(&self) -> String {
         junit::render(self)
     }
+
+    /// The self-contained HTML page (see [`html::render`]).
+    pub fn html(&self) -> String {
+        html::render(self)
+    }
 }
 
 /// The verdict from the outcomes: any required failure (not expected) fails; else any required error, or no pass at
@@ -167,4 +173,13 @@ pub(crate) fn verdict(checks: &[CheckReport]) -> (Verdict, Option<String>) {
         );
     }
     (Verdict::Pass, None)
+}
+
+/// Escapes text for XML and HTML content and attribute values (JUnit and HTML reports).
+pub(crate) fn escape(s: &str) -> String {
+    s.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+        .replace('\'', "&#39;")
 }
