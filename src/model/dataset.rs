@@ -1,10 +1,13 @@
 //! Loading, merging and preparing datasets (the embedded default or a user's `--dataset FILE`).
 
+use super::index::Prepared;
 use super::synthetic::{self, SyntheticSpec};
-use super::{ProviderId, Registry, Repository};
+use super::{ProviderId, Registry, Repository, Tag};
 use serde::{Deserialize, Serialize};
 use sha2::Digest;
+use std::collections::{HashMap, HashSet};
 use std::path::Path;
+use std::sync::Arc;
 
 /// The embedded default dataset, one file per provider so each provider's documented examples live beside each other.
 const DEFAULT_PARTS: &[(&str, &str)] = &[
@@ -92,6 +95,7 @@ impl Dataset {
     /// (`synthetic/tags`; SWR namespace `synthetic`, repository `tags`). The tag list is generated once and shared.
     pub fn with_synthetic_tags(mut self, count: usize) -> Result<Dataset, DatasetError> {
         let shared = synthetic::shared_tags(count, 0x5EED);
+        let latest = synthetic::latest_update(&shared);
         let mut seen = Vec::new();
         for reg in &mut self.registries {
             if seen.contains(&reg.provider) {
@@ -102,33 +106,54 @@ impl Dataset {
                 ProviderId::Swr | ProviderId::Tcr => ("synthetic", "tags"),
                 ProviderId::Ncr => ("", "synthetic/tags"),
             };
-            synthetic::insert_repository(reg, ns, repo, shared.clone());
+            synthetic::insert_repository(reg, ns, repo, shared.clone(), latest);
         }
         self.prepare()
     }
 
     /// Applies the synthetic specs, checks the rules and builds the per-repository indexes.
+    ///
+    /// Each distinct tag list is sorted, completed and indexed once, however many repositories share it (the
+    /// synthetic million-tag list appears under every provider), and a list prepared before (the embedded dataset
+    /// extended with [`Dataset::with_synthetic_tags`]) keeps its index.
     pub fn prepare(mut self) -> Result<Dataset, DatasetError> {
-        for spec in std::mem::take(&mut self.synthetic) {
-            spec.apply(&mut self.registries)
-                .map_err(DatasetError::Invalid)?;
-        }
-        self.validate()?;
+        let specs = std::mem::take(&mut self.synthetic);
+        synthetic::apply_all(&specs, &mut self.registries).map_err(DatasetError::Invalid)?;
+        let sorted = self.validate()?;
+        // Keyed by the address of a tag list as it was before preparing; an address stays a valid key while any
+        // repository still holds that list, which is the only time it is looked up.
+        let mut prepared: HashMap<*const Vec<Tag>, PreparedList> = HashMap::new();
         for reg in &mut self.registries {
             reg.fill_defaults();
             for ns in &mut reg.namespaces {
                 ns.repositories.sort_by(|a, b| a.name.cmp(&b.name));
                 for repo in &mut ns.repositories {
-                    fill_config_digests(repo);
-                    repo.build_orders();
+                    let key = Arc::as_ptr(&repo.tags);
+                    if let Some((tags, index)) = prepared.get(&key) {
+                        repo.tags = tags.clone();
+                        repo.index = index.clone();
+                        continue;
+                    }
+                    if !repo.index.is_for(&repo.tags) {
+                        if !sorted.contains(&key) {
+                            sort_shared_by_name(&mut repo.tags);
+                        }
+                        fill_config_digests(&mut repo.tags);
+                        repo.index = Arc::new(Prepared::new(&repo.tags));
+                    }
+                    prepared.insert(key, (repo.tags.clone(), repo.index.clone()));
                 }
             }
         }
         Ok(self)
     }
 
-    fn validate(&self) -> Result<(), DatasetError> {
-        let mut names = std::collections::HashSet::new();
+    /// Checks the rules; returns the tag lists found sorted by name (strictly, so also unique), which then need no
+    /// sorting.
+    fn validate(&self) -> Result<HashSet<*const Vec<Tag>>, DatasetError> {
+        let mut names = HashSet::new();
+        let mut checked = HashSet::new();
+        let mut sorted = HashSet::new();
         for reg in &self.registries {
             // A registry name is unique per provider, across regions: asking for it in another region is a not-found.
             if !names.insert((reg.provider, reg.name.as_str())) {
@@ -138,7 +163,7 @@ impl Dataset {
                     reg.provider.as_str()
                 )));
             }
-            let mut ns_names = std::collections::HashSet::new();
+            let mut ns_names = HashSet::new();
             for ns in &reg.namespaces {
                 if !ns_names.insert(ns.name.as_str()) {
                     return Err(DatasetError::Invalid(format!(
@@ -146,15 +171,19 @@ impl Dataset {
                         ns.name, reg.name
                     )));
                 }
-                let mut repo_names = std::collections::HashSet::new();
+                let mut repo_names = HashSet::new();
                 for repo in &ns.repositories {
+                    // A shared tag list (the synthetic one appears under every provider) is checked once.
+                    let first_time = checked.insert(Arc::as_ptr(&repo.tags));
                     if !repo_names.insert(repo.name.as_str()) {
                         return Err(DatasetError::Invalid(format!(
                             "repository {:?} appears twice in {:?}/{:?}",
                             repo.name, reg.name, ns.name
                         )));
                     }
-                    check_unique_tags(repo)?;
+                    if first_time && check_unique_tags(repo)? {
+                        sorted.insert(Arc::as_ptr(&repo.tags));
+                    }
                 }
             }
         }
@@ -163,7 +192,7 @@ impl Dataset {
                 "at most one SWR registry: regmock emulates one SWR region per dataset".into(),
             ));
         }
-        Ok(())
+        Ok(sorted)
     }
 
     /// The registry called `name` among one provider's registries.
@@ -179,13 +208,23 @@ impl Dataset {
     }
 }
 
+/// A tag list as prepared, and its index.
+type PreparedList = (Arc<Vec<Tag>>, Arc<Prepared>);
+
+/// Sorts a tag list by name unless it already is (generated lists are), so a shared list is not copied for nothing.
+fn sort_shared_by_name(tags: &mut Arc<Vec<Tag>>) {
+    if !tags.is_sorted_by(|a, b| a.name <= b.name) {
+        super::sort_by_name(Arc::<Vec<Tag>>::make_mut(tags));
+    }
+}
+
 /// Undocumented values a dataset may leave out, derived so no answer carries an empty string where the vendor always
 /// has a value: a config digest for each tag (SWR `image_id`, the manifest's config descriptor).
-fn fill_config_digests(repo: &mut Repository) {
-    if repo.tags.iter().all(|t| !t.config_digest.is_empty()) {
+fn fill_config_digests(tags: &mut Arc<Vec<Tag>>) {
+    if tags.iter().all(|t| !t.config_digest.is_empty()) {
         return;
     }
-    for tag in std::sync::Arc::make_mut(&mut repo.tags) {
+    for tag in Arc::make_mut(tags) {
         if tag.config_digest.is_empty() {
             // Deterministic, so the same dataset always answers the same; derived from the manifest digest, so two
             // tags of one image share it.
@@ -195,8 +234,13 @@ fn fill_config_digests(repo: &mut Repository) {
     }
 }
 
-fn check_unique_tags(repo: &Repository) -> Result<(), DatasetError> {
-    let mut tag_names = std::collections::HashSet::with_capacity(repo.tags.len());
+/// Fails on a repeated tag name; `Ok(true)` when the names are strictly increasing (sorted and unique, checked without
+/// a set of a million names: generated and already prepared lists).
+fn check_unique_tags(repo: &Repository) -> Result<bool, DatasetError> {
+    if repo.tags.is_sorted_by(|a, b| a.name < b.name) {
+        return Ok(true);
+    }
+    let mut tag_names = HashSet::with_capacity(repo.tags.len());
     for t in repo.tags.iter() {
         if !tag_names.insert(t.name.as_str()) {
             return Err(DatasetError::Invalid(format!(
@@ -205,5 +249,5 @@ fn check_unique_tags(repo: &Repository) -> Result<(), DatasetError> {
             )));
         }
     }
-    Ok(())
+    Ok(false)
 }

@@ -4,6 +4,7 @@
 //! format from it. Derivable values (a repository's size and tag count, a tag's `tag_type`) are computed, not stored.
 
 mod dataset;
+pub(crate) mod index;
 mod synthetic;
 
 pub use dataset::{Dataset, DatasetError};
@@ -168,17 +169,10 @@ pub struct Repository {
     /// tags can appear under several providers without a copy.
     #[serde(default)]
     pub tags: Arc<Vec<Tag>>,
-    /// Indexes into `tags` by (`updated`, name) ascending and (`updated` descending, name ascending); built once at
-    /// load so no request sorts a large repository.
+    /// Orders and search indexes over `tags` (see `model::index`), built once when the dataset is prepared so no
+    /// request scans or sorts a large repository; repositories sharing one tag list share one index.
     #[serde(skip)]
-    pub(crate) by_updated: Arc<TagOrder>,
-}
-
-/// Precomputed tag orders of a repository (see [`Repository::tags_by_updated`]).
-#[derive(Debug, Clone, Default)]
-pub struct TagOrder {
-    asc: Vec<u32>,
-    desc: Vec<u32>,
+    pub(crate) index: Arc<index::Prepared>,
 }
 
 fn default_category() -> String {
@@ -186,32 +180,78 @@ fn default_category() -> String {
 }
 
 impl Repository {
-    /// Total size of the repository: the sum of its tags' sizes.
+    /// Total size of the repository: the sum of its tags' sizes (precomputed when the dataset is prepared).
     pub fn size(&self) -> u64 {
-        self.tags.iter().map(|t| t.size).sum()
-    }
-
-    /// Tag indexes ordered by update time (`descending` or not), ties broken by name ascending.
-    pub fn tags_by_updated(&self, descending: bool) -> &[u32] {
-        if descending {
-            &self.by_updated.desc
+        if self.index.is_for(&self.tags) {
+            self.index.total_size
         } else {
-            &self.by_updated.asc
+            self.tags.iter().fold(0, |sum, t| sum.wrapping_add(t.size))
         }
     }
 
-    pub(crate) fn build_orders(&mut self) {
-        // Generated tag lists arrive sorted and shared between providers: only clone-and-sort when needed.
-        if !self.tags.is_sorted_by(|a, b| a.name <= b.name) {
-            Arc::make_mut(&mut self.tags).sort_by(|a, b| a.name.cmp(&b.name));
+    /// Tag indexes ordered by update time (`descending` or not), ties broken by name ascending. Empty when `tags` was
+    /// replaced or changed after the dataset was prepared (the orders would no longer match).
+    ///
+    /// ```
+    /// let data = regmock::model::Dataset::embedded().unwrap();
+    /// let swr = data.registries_of(regmock::model::ProviderId::Swr).next().unwrap();
+    /// let bulk = swr.repository("group", "bulk-app").unwrap();
+    /// let newest = &bulk.tags[bulk.tags_by_updated(true)[0] as usize];
+    /// assert!(bulk.tags.iter().all(|t| t.updated <= newest.updated));
+    /// ```
+    pub fn tags_by_updated(&self, descending: bool) -> &[u32] {
+        match self.index() {
+            Some(index) if descending => &index.desc,
+            Some(index) => &index.asc,
+            None => &[],
         }
-        let tags = &self.tags;
-        let mut asc: Vec<u32> = (0..tags.len() as u32).collect();
-        // Tags are name-sorted, so a stable sort on the time alone keeps name order for ties.
-        asc.sort_by_key(|&i| tags[i as usize].updated);
-        let mut desc: Vec<u32> = (0..tags.len() as u32).collect();
-        desc.sort_by_key(|&i| std::cmp::Reverse(tags[i as usize].updated));
-        self.by_updated = Arc::new(TagOrder { asc, desc });
+    }
+
+    /// The index, when the current `tags` are the ones the dataset prepared (built on first use).
+    pub(crate) fn index(&self) -> Option<&index::TagIndex> {
+        self.index.index(&self.tags)
+    }
+}
+
+/// The permutation that sorts `count` names by byte order (equal names keep their order): `order[k]` is the index of
+/// the k-th name. Sorted on an 8-byte prefix of each name, falling back to the whole names only on equal prefixes, so
+/// a million names sort without a million string comparisons chasing pointers.
+pub(crate) fn name_order<'a>(count: usize, name: impl Fn(usize) -> &'a str) -> Vec<u32> {
+    // Zero padding keeps prefix order consistent with name order: a name sorts before every name it is a prefix of.
+    let prefix = |name: &str| {
+        let mut bytes = [0u8; 8];
+        let n = name.len().min(8);
+        bytes[..n].copy_from_slice(&name.as_bytes()[..n]);
+        u64::from_be_bytes(bytes)
+    };
+    let mut keys: Vec<(u64, u32)> = (0..count).map(|i| (prefix(name(i)), i as u32)).collect();
+    keys.sort_unstable_by(|a, b| {
+        a.0.cmp(&b.0)
+            .then_with(|| name(a.1 as usize).cmp(name(b.1 as usize)))
+            .then(a.1.cmp(&b.1))
+    });
+    keys.into_iter().map(|(_, i)| i).collect()
+}
+
+/// Sorts tags by name (byte order, equal names in their original order).
+///
+/// A tag is a few hundred bytes, so sorting the tags themselves spends its time moving them (a million-tag sort took
+/// over a second): the [`name_order`] permutation is applied in place along its cycles, moving each tag about once.
+pub(crate) fn sort_by_name(tags: &mut [Tag]) {
+    if tags.is_sorted_by(|a, b| a.name <= b.name) {
+        return;
+    }
+    // from[d] is the index of the tag that belongs at d; a position is done once from[d] == d.
+    let mut from = name_order(tags.len(), |i| &tags[i].name);
+    for start in 0..from.len() {
+        let mut hole = start;
+        while from[hole] as usize != start {
+            let next = from[hole] as usize;
+            tags.swap(hole, next);
+            from[hole] = hole as u32;
+            hole = next;
+        }
+        from[hole] = hole as u32;
     }
 }
 

@@ -89,10 +89,31 @@ impl TagShape {
             return self.last_names[self.last_names.len() - from_end].clone();
         }
         match self.naming {
-            TagNaming::Versions => format!("v{}.{}.{}", i / 10_000, (i / 100) % 100, i % 100),
-            TagNaming::Numbers => (i + 1).to_string(),
+            TagNaming::Versions => {
+                // `format!("v{}.{}.{}", ..)` without the formatting machinery.
+                let mut name = String::with_capacity(12);
+                name.push('v');
+                push_decimal(&mut name, i / 10_000);
+                name.push('.');
+                push_decimal(&mut name, (i / 100) % 100);
+                name.push('.');
+                push_decimal(&mut name, i % 100);
+                name
+            }
+            TagNaming::Numbers => {
+                let mut name = String::with_capacity(8);
+                push_decimal(&mut name, i + 1);
+                name
+            }
         }
     }
+}
+
+fn push_decimal(out: &mut String, n: usize) {
+    if n >= 10 {
+        push_decimal(out, n / 10);
+    }
+    out.push(char::from(b'0' + (n % 10) as u8));
 }
 
 fn one() -> usize {
@@ -124,9 +145,17 @@ const ARCHES: &[(&str, Option<&str>)] = &[
 
 struct SplitMix(u64);
 
+/// splitmix64's increment.
+const GAMMA: u64 = 0x9E37_79B9_7F4A_7C15;
+
 impl SplitMix {
+    /// The generator seeded with `seed` after `draws` draws.
+    fn after(seed: u64, draws: u64) -> SplitMix {
+        SplitMix(seed.wrapping_add(draws.wrapping_mul(GAMMA)))
+    }
+
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        self.0 = self.0.wrapping_add(GAMMA);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
         z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
@@ -135,14 +164,20 @@ impl SplitMix {
     fn below(&mut self, n: u64) -> u64 {
         self.next() % n.max(1)
     }
-    fn digest(&mut self) -> String {
-        format!(
-            "sha256:{:016x}{:016x}{:016x}{:016x}",
-            self.next(),
-            self.next(),
-            self.next(),
-            self.next()
-        )
+    /// `sha256:` and four draws in hex, as `format!("sha256:{:016x}…")` writes them, without the formatting machinery
+    /// (a million tags draw three digests each).
+    fn digest(&mut self) -> Arc<str> {
+        const HEX: &[u8; 16] = b"0123456789abcdef";
+        let mut text = *b"sha256:0000000000000000000000000000000000000000000000000000000000000000";
+        for word in 0..4 {
+            // Big-endian bytes, two hex digits each.
+            for (k, byte) in self.next().to_be_bytes().into_iter().enumerate() {
+                let at = 7 + 16 * word + 2 * k;
+                text[at] = HEX[usize::from(byte >> 4)];
+                text[at + 1] = HEX[usize::from(byte & 0xF)];
+            }
+        }
+        Arc::from(std::str::from_utf8(&text).unwrap_or_default())
     }
 }
 
@@ -176,21 +211,102 @@ impl Shared {
 }
 
 /// `count` generated tags, sorted by name. Update times repeat in runs of three so sort tie-breaks are exercised.
+///
+/// The tags are defined in generation order: tag i draws, in turn, its update offset, its platform count, its digest,
+/// each platform's digest (when it has several) and size, and its config digest. splitmix64 is a counter (its state
+/// after k draws is `seed + k·γ`), so each tag is built from where its draws start and the list is produced directly in
+/// name order: a million tags are never sorted or moved.
 pub(crate) fn generate_tags(
     count: usize,
     seed: u64,
     max_platforms: usize,
     shape: &TagShape,
 ) -> Vec<Tag> {
-    let mut rng = SplitMix(seed);
+    let max_platforms = max_platforms.max(1) as u64;
+    let platforms_of = |start: u64| {
+        // The platform count is the second draw; `below(1)` still draws.
+        1 + SplitMix::after(seed, start + 1).below(max_platforms) as usize
+    };
+    let mut starts = Vec::with_capacity(count);
+    let mut at = 0u64;
+    for _ in 0..count {
+        starts.push(at);
+        let n = if max_platforms == 1 {
+            1
+        } else {
+            platforms_of(at) as u64
+        };
+        at += 2 + 4 + n * (1 + 4 * u64::from(n > 1)) + 4;
+    }
+    let mut names: Vec<String> = (0..count).map(|i| shape.name(i, count)).collect();
+    let order = super::name_order(count, |i| &names[i]);
+
     let shared = Shared::new(seed);
     let base = base_time();
+    let run = shape.digest_run.max(1);
+    // Tags in one digest run are one image under several names: same manifest, platforms and size, those of the run's
+    // first tag (each tag still draws its own, so the rest of the sequence does not depend on the run length). Kept
+    // per run so the tags of a run share one allocation of each digest.
+    let mut images: Vec<Option<Image>> = if run > 1 {
+        vec![None; count.div_ceil(run)]
+    } else {
+        Vec::new()
+    };
     let mut tags: Vec<Tag> = Vec::with_capacity(count);
-    for i in 0..count {
+    for &i in &order {
+        let i = i as usize;
+        let mut rng = SplitMix::after(seed, starts[i]);
         let created = base + Duration::seconds((i as i64 / 3) * 60);
         let updated = created + Duration::seconds(rng.below(3) as i64 * 3600);
-        let n_platforms = 1 + rng.below(max_platforms.max(1) as u64) as usize;
-        let digest: Arc<str> = Arc::from(rng.digest());
+        let image = if run > 1 {
+            images[i / run]
+                .get_or_insert_with(|| {
+                    let first = i - i % run;
+                    Image::draw(seed, starts[first], platforms_of(starts[first]), &shared)
+                })
+                .clone()
+        } else {
+            Image::draw(seed, starts[i], platforms_of(starts[i]), &shared)
+        };
+        tags.push(Tag {
+            name: std::mem::take(&mut names[i]),
+            id: 1_000_000 + i as u64,
+            image_number: 2_000_000 + i as u64,
+            digest: image.digest,
+            config_digest: image.config_digest,
+            manifest: None,
+            schema: 2,
+            size: image.size,
+            is_trusted: false,
+            created,
+            updated,
+            last_pulled: i.is_multiple_of(4).then_some(updated + Duration::days(1)),
+            deleted: None,
+            creator: shared.user.clone(),
+            updater: shared.user.clone(),
+            platforms: image.platforms,
+            media_type: None,
+            kms_signature: None,
+        });
+    }
+    tags
+}
+
+/// What a generated tag's image is: its digests, platforms and size.
+#[derive(Clone)]
+struct Image {
+    digest: Arc<str>,
+    config_digest: Arc<str>,
+    platforms: Vec<Platform>,
+    size: u64,
+}
+
+impl Image {
+    /// The image drawn by the tag whose draws start at `start`, which has `n_platforms` platforms.
+    fn draw(seed: u64, start: u64, n_platforms: usize, shared: &Shared) -> Image {
+        // Past the update offset and the platform count.
+        let mut rng = SplitMix::after(seed, start + 2);
+        let digest = rng.digest();
         let platforms: Vec<Platform> = (0..n_platforms)
             .map(|p| {
                 let (arch, variant) = &shared.arches[p % shared.arches.len()];
@@ -203,48 +319,20 @@ pub(crate) fn generate_tags(
                     digest: if n_platforms == 1 {
                         digest.clone()
                     } else {
-                        Arc::from(rng.digest())
+                        rng.digest()
                     },
                     size: 1_000_000 + rng.below(200_000_000),
                     media_type: shared.media_type.clone(),
                 }
             })
             .collect();
-        let size = platforms.iter().map(|p| p.size).sum();
-        let mut tag = Tag {
-            name: shape.name(i, count),
-            id: 1_000_000 + i as u64,
-            image_number: 2_000_000 + i as u64,
+        Image {
+            size: platforms.iter().map(|p| p.size).sum(),
             digest,
-            config_digest: Arc::from(rng.digest()),
-            manifest: None,
-            schema: 2,
-            size,
-            is_trusted: false,
-            created,
-            updated,
-            last_pulled: (i % 4 == 0).then_some(updated + Duration::days(1)),
-            deleted: None,
-            creator: shared.user.clone(),
-            updater: shared.user.clone(),
+            config_digest: rng.digest(),
             platforms,
-            media_type: None,
-            kms_signature: None,
-        };
-        // Tags in one digest run are one image under several names: same manifest, platforms and size. Every tag still
-        // draws its own random values, so the rest of the sequence does not depend on the run length.
-        if let Some(prev) = tags.last()
-            && i % shape.digest_run.max(1) != 0
-        {
-            tag.digest = prev.digest.clone();
-            tag.config_digest = prev.config_digest.clone();
-            tag.platforms = prev.platforms.clone();
-            tag.size = prev.size;
         }
-        tags.push(tag);
     }
-    tags.sort_by(|a, b| a.name.cmp(&b.name));
-    tags
 }
 
 /// Generated tags behind an `Arc`, for sharing one large list between providers.
@@ -264,8 +352,23 @@ fn namespace_mut<'a>(reg: &'a mut Registry, name: &str) -> &'a mut Namespace {
     &mut reg.namespaces[last]
 }
 
-/// Puts `tags` into repository `repo` of namespace `ns`, creating both when missing.
-pub(crate) fn insert_repository(reg: &mut Registry, ns: &str, repo: &str, tags: Arc<Vec<Tag>>) {
+/// The latest update time of `tags` (a new repository's `updated_at`), or the generator's base time.
+pub(crate) fn latest_update(tags: &[Tag]) -> DateTime<Utc> {
+    tags.iter()
+        .map(|t| t.updated)
+        .max()
+        .unwrap_or_else(base_time)
+}
+
+/// Puts `tags` into repository `repo` of namespace `ns`, creating both when missing; `latest` is
+/// [`latest_update`] of the tags, passed in so a list shared by several repositories is read once.
+pub(crate) fn insert_repository(
+    reg: &mut Registry,
+    ns: &str,
+    repo: &str,
+    tags: Arc<Vec<Tag>>,
+    latest: DateTime<Utc>,
+) {
     let next_id = 900_000
         + reg
             .namespaces
@@ -286,23 +389,120 @@ pub(crate) fn insert_repository(reg: &mut Registry, ns: &str, repo: &str, tags: 
         is_public: false,
         num_download: 0,
         created_at: base,
-        updated_at: tags.iter().map(|t| t.updated).max().unwrap_or(base),
+        updated_at: latest,
         tags,
-        by_updated: Default::default(),
+        index: Default::default(),
     });
 }
 
+/// What a spec generates, before it is put into its registry.
+enum Generated {
+    Tags {
+        namespace: String,
+        repository: String,
+        tags: Arc<Vec<Tag>>,
+    },
+    /// (namespace, repository) pairs.
+    Repositories(Vec<(String, Repository)>),
+}
+
+/// From this many generated tags in all the specs are generated on two threads (the embedded dataset has about five
+/// thousand, generated at every start of `serve`).
+const PARALLEL_FROM: usize = 2000;
+
+/// Applies `specs` in order. Generating is a pure function of a spec, so the specs are generated on two threads when
+/// there is enough to generate, then put into their registries one after the other, as before.
+pub(crate) fn apply_all(
+    specs: &[SyntheticSpec],
+    registries: &mut [Registry],
+) -> Result<(), String> {
+    let work: Vec<usize> = specs.iter().map(SyntheticSpec::estimated_tags).collect();
+    let total: usize = work.iter().sum();
+    let generated: Vec<Result<Generated, String>> = if total >= PARALLEL_FROM && specs.len() > 1 {
+        // Split where the first part holds about half the work.
+        let mut acc = 0;
+        let split = work
+            .iter()
+            .position(|w| {
+                acc += w;
+                2 * acc >= total
+            })
+            .map_or(specs.len(), |p| (p + 1).min(specs.len() - 1));
+        let (first, second) = specs.split_at(split);
+        std::thread::scope(|scope| {
+            let other = std::thread::Builder::new()
+                .name("regmock-synthetic".into())
+                .spawn_scoped(scope, || {
+                    second
+                        .iter()
+                        .map(SyntheticSpec::generate)
+                        .collect::<Vec<_>>()
+                });
+            let mut out: Vec<_> = first.iter().map(SyntheticSpec::generate).collect();
+            match other.map(|t| t.join()) {
+                Ok(Ok(rest)) => out.extend(rest),
+                // No thread could be started (or it failed): generate the rest here.
+                _ => out.extend(second.iter().map(SyntheticSpec::generate)),
+            }
+            out
+        })
+    } else {
+        specs.iter().map(SyntheticSpec::generate).collect()
+    };
+    for (spec, generated) in specs.iter().zip(generated) {
+        spec.insert(registries, generated)?;
+    }
+    Ok(())
+}
+
 impl SyntheticSpec {
-    pub(crate) fn apply(&self, registries: &mut [Registry]) -> Result<(), String> {
-        let registry_name = match self {
+    fn registry(&self) -> &str {
+        match self {
             SyntheticSpec::Repositories { registry, .. } | SyntheticSpec::Tags { registry, .. } => {
                 registry
             }
-        };
+        }
+    }
+
+    /// About how many tags the spec generates (repositories get 2.5 on average).
+    fn estimated_tags(&self) -> usize {
+        match self {
+            SyntheticSpec::Tags { count, .. } => *count,
+            SyntheticSpec::Repositories { count, .. } => count * 5 / 2,
+        }
+    }
+
+    /// Puts what the spec generated into its registry; an unknown registry is reported before anything else.
+    fn insert(
+        &self,
+        registries: &mut [Registry],
+        generated: Result<Generated, String>,
+    ) -> Result<(), String> {
+        let registry_name = self.registry();
         let reg = registries
             .iter_mut()
-            .find(|r| &r.name == registry_name)
+            .find(|r| r.name == registry_name)
             .ok_or_else(|| format!("synthetic spec names unknown registry {registry_name:?}"))?;
+        match generated? {
+            Generated::Tags {
+                namespace,
+                repository,
+                tags,
+            } => {
+                let latest = latest_update(&tags);
+                insert_repository(reg, &namespace, &repository, tags, latest);
+            }
+            Generated::Repositories(repos) => {
+                for (ns, repo) in repos {
+                    namespace_mut(reg, &ns).repositories.push(repo);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The spec's data, which depends on nothing but the spec.
+    fn generate(&self) -> Result<Generated, String> {
         match self {
             SyntheticSpec::Tags {
                 namespace,
@@ -312,10 +512,11 @@ impl SyntheticSpec {
                 max_platforms,
                 shape,
                 ..
-            } => {
-                let tags = Arc::new(generate_tags(*count, *seed, *max_platforms, shape));
-                insert_repository(reg, namespace, repository, tags);
-            }
+            } => Ok(Generated::Tags {
+                namespace: namespace.clone(),
+                repository: repository.clone(),
+                tags: Arc::new(generate_tags(*count, *seed, *max_platforms, shape)),
+            }),
             SyntheticSpec::Repositories {
                 namespaces,
                 count,
@@ -328,6 +529,7 @@ impl SyntheticSpec {
                 }
                 let mut rng = SplitMix(*seed);
                 let base = base_time();
+                let mut repos = Vec::with_capacity(*count);
                 for i in 0..*count {
                     let ns = &namespaces[i % namespaces.len()];
                     let w1 = WORDS[rng.below(WORDS.len() as u64) as usize];
@@ -355,12 +557,143 @@ impl SyntheticSpec {
                         created_at,
                         updated_at,
                         tags: Arc::new(tags),
-                        by_updated: Default::default(),
+                        index: Default::default(),
                     };
-                    namespace_mut(reg, ns).repositories.push(repo);
+                    repos.push((ns.clone(), repo));
+                }
+                Ok(Generated::Repositories(repos))
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The generator as it was: every tag in generation order from one generator, then a stable sort by name.
+    fn generate_tags_in_order(
+        count: usize,
+        seed: u64,
+        max_platforms: usize,
+        shape: &TagShape,
+    ) -> Vec<Tag> {
+        let mut rng = SplitMix(seed);
+        let shared = Shared::new(seed);
+        let base = base_time();
+        let mut tags: Vec<Tag> = Vec::with_capacity(count);
+        for i in 0..count {
+            let created = base + Duration::seconds((i as i64 / 3) * 60);
+            let updated = created + Duration::seconds(rng.below(3) as i64 * 3600);
+            let n_platforms = 1 + rng.below(max_platforms.max(1) as u64) as usize;
+            let digest = rng.digest();
+            let platforms: Vec<Platform> = (0..n_platforms)
+                .map(|p| {
+                    let (arch, variant) = &shared.arches[p % shared.arches.len()];
+                    Platform {
+                        architecture: arch.clone(),
+                        os: shared.os.clone(),
+                        variant: variant.clone(),
+                        os_version: None,
+                        // A single-platform tag's image is the tag's own manifest: share the digest.
+                        digest: if n_platforms == 1 {
+                            digest.clone()
+                        } else {
+                            rng.digest()
+                        },
+                        size: 1_000_000 + rng.below(200_000_000),
+                        media_type: shared.media_type.clone(),
+                    }
+                })
+                .collect();
+            let size = platforms.iter().map(|p| p.size).sum();
+            let mut tag = Tag {
+                name: shape.name(i, count),
+                id: 1_000_000 + i as u64,
+                image_number: 2_000_000 + i as u64,
+                digest,
+                config_digest: rng.digest(),
+                manifest: None,
+                schema: 2,
+                size,
+                is_trusted: false,
+                created,
+                updated,
+                last_pulled: (i % 4 == 0).then_some(updated + Duration::days(1)),
+                deleted: None,
+                creator: shared.user.clone(),
+                updater: shared.user.clone(),
+                platforms,
+                media_type: None,
+                kms_signature: None,
+            };
+            // Tags in one digest run are one image under several names: same manifest, platforms and size. Every tag still
+            // draws its own random values, so the rest of the sequence does not depend on the run length.
+            if let Some(prev) = tags.last()
+                && i % shape.digest_run.max(1) != 0
+            {
+                tag.digest = prev.digest.clone();
+                tag.config_digest = prev.config_digest.clone();
+                tag.platforms = prev.platforms.clone();
+                tag.size = prev.size;
+            }
+            tags.push(tag);
+        }
+        tags.sort_by(|a, b| a.name.cmp(&b.name));
+        tags
+    }
+
+    #[test]
+    fn digests_are_written_as_format_writes_them() {
+        for seed in [0, 1, 0x5EED, u64::MAX] {
+            let (mut fast, mut slow) = (SplitMix(seed), SplitMix(seed));
+            let (a, b, c, d) = (slow.next(), slow.next(), slow.next(), slow.next());
+            assert_eq!(
+                &*fast.digest(),
+                format!("sha256:{a:016x}{b:016x}{c:016x}{d:016x}")
+            );
+        }
+    }
+
+    #[test]
+    fn tags_built_in_name_order_are_the_generated_ones() {
+        let shapes = [
+            TagShape::default(),
+            TagShape {
+                naming: TagNaming::Numbers,
+                last_names: vec!["latest".into(), "stable".into()],
+                digest_run: 3,
+            },
+            TagShape {
+                naming: TagNaming::Versions,
+                last_names: vec!["v0.0.1".into()],
+                digest_run: 2,
+            },
+        ];
+        for shape in &shapes {
+            for max_platforms in [0, 1, 2, 3] {
+                for count in [0, 1, 2, 7, 150, 1234] {
+                    let seed = 7 + count as u64;
+                    let got = generate_tags(count, seed, max_platforms, shape);
+                    let want = generate_tags_in_order(count, seed, max_platforms, shape);
+                    assert_eq!(
+                        serde_json::to_string(&got).unwrap_or_default(),
+                        serde_json::to_string(&want).unwrap_or_default(),
+                        "{count} tags, {max_platforms} platforms, {shape:?}"
+                    );
+                    // Tags of one digest run share one allocation, as before.
+                    for (a, b) in got.iter().zip(&want) {
+                        assert_eq!(
+                            got.iter()
+                                .filter(|t| Arc::ptr_eq(&t.digest, &a.digest))
+                                .count(),
+                            want.iter()
+                                .filter(|t| Arc::ptr_eq(&t.digest, &b.digest))
+                                .count()
+                        );
+                    }
                 }
             }
         }
-        Ok(())
     }
 }
