@@ -3,6 +3,7 @@
 //! [`Emulator::dispatch`] is the only way into the providers; the transports in [`crate::transport`] are thin adapters
 //! around it.
 
+use crate::faults::{Decision, Delivered, Faults};
 use crate::http::{Request, Response};
 use crate::model::Dataset;
 use crate::pipeline::{Clock, Credentials, Ctx, Options, Provider, RateLimiter, Rejection};
@@ -19,6 +20,7 @@ struct Inner {
     options: Options,
     providers: Vec<&'static dyn Provider>,
     limiter: RateLimiter,
+    faults: Faults,
 }
 
 /// The emulator: a dataset plus options, answering requests for every enabled provider. Cheap to clone.
@@ -69,6 +71,7 @@ impl Emulator {
                 options,
                 providers,
                 limiter: RateLimiter::default(),
+                faults: Faults::default(),
             }),
         }
     }
@@ -114,9 +117,9 @@ impl Emulator {
         self.answer(req, Some(rejection))
     }
 
-    fn answer(&self, req: &Request, rejection: Option<Rejection>) -> Response {
+    fn answer_delivered(&self, req: &Request, rejection: Option<Rejection>) -> Delivered {
         if req.path == HEALTH_PATH {
-            return self.health();
+            return self.health().into();
         }
         let now = match self.inner.options.clock {
             Clock::System => Utc::now(),
@@ -133,8 +136,9 @@ impl Emulator {
         };
         let started = std::time::Instant::now();
         let provider = self.inner.providers.iter().find(|p| p.claims(req));
+        let decision = self.decide_faults(provider.copied(), req, rejection);
         let resp = match provider {
-            Some(p) => p.handle(&ctx, req),
+            Some(p) => crate::faults::answer(*p, &ctx, req, &decision),
             None => Response::json(
                 404,
                 &serde_json::json!({"message": format!("regmock: no emulated API at {}", req.path)}),
@@ -142,7 +146,7 @@ impl Emulator {
             .with_header("X-Request-Id", ctx.request_id.simple().to_string()),
         };
         log_request(provider.copied(), req, &resp, &ctx, started.elapsed());
-        resp
+        decision.deliver(resp)
     }
 }
 
@@ -175,4 +179,45 @@ fn log_request(
         explain = resp.header_value(crate::pipeline::EXPLAIN_HEADER).unwrap_or(""),
         "request"
     );
+}
+
+// Fault injection (see `crate::faults`): the registry, the decision per request and the answers with their delivery.
+impl Emulator {
+    /// The fault rules applied to this emulator's requests; clones of the emulator share them.
+    ///
+    /// ```
+    /// use regmock::{Emulator, faults::FaultRule, http::Request};
+    /// let emu = Emulator::embedded();
+    /// emu.faults().add(FaultRule::parse("error=503,provider=swr").unwrap()).unwrap();
+    /// let resp = emu.dispatch(&Request::get("/v2/manage/repos").header("X-Auth-Token", "t"));
+    /// assert_eq!(resp.status, 503);
+    /// ```
+    pub fn faults(&self) -> &Faults {
+        &self.inner.faults
+    }
+
+    /// Answers one request as [`Emulator::dispatch`] does, with what a transport must still do (delay, socket fault).
+    pub fn deliver(&self, req: &Request) -> Delivered {
+        self.answer_delivered(req, None)
+    }
+
+    fn answer(&self, req: &Request, rejection: Option<Rejection>) -> Response {
+        self.answer_delivered(req, rejection).response
+    }
+
+    /// Faults apply to requests a provider claims and the transport read whole; a refused body keeps its own answer.
+    fn decide_faults(
+        &self,
+        provider: Option<&'static dyn Provider>,
+        req: &Request,
+        rejection: Option<Rejection>,
+    ) -> Decision {
+        let faults = &self.inner.faults;
+        match provider {
+            Some(p) if rejection.is_none() && !faults.is_empty() => {
+                faults.decide(p.id(), p.operation(req), &req.path)
+            }
+            _ => Decision::default(),
+        }
+    }
 }

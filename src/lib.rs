@@ -30,6 +30,7 @@
 pub mod cassette;
 pub mod conformance;
 pub mod emulator;
+pub mod faults;
 pub mod http;
 pub mod model;
 pub mod openapi;

@@ -47,7 +47,7 @@ pub(crate) struct ConformArgs {
     /// Report to write (repeatable); default human, or all four with --out.
     #[arg(long = "report", value_name = "FORMAT")]
     reports: Vec<Format>,
-    /// Directory for report.json, junit.xml and report.html.
+    /// Directory for report.json, junit.xml, report.html and each failing exchange as a cassette (<check id>.json).
     #[arg(long, value_name = "DIR")]
     out: Option<PathBuf>,
     /// Run only these check ids or id prefixes (comma-separated).
@@ -218,6 +218,9 @@ pub(crate) fn run_conform(args: ConformArgs) -> anyhow::Result<ExitCode> {
     let report = runtime.block_on(run(&config));
     if let Some(dir) = &args.out {
         std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
+        report
+            .write_cassettes(&dir.join("cassettes"))
+            .with_context(|| format!("writing the failing exchanges under {}", dir.display()))?;
     }
     for format in reports {
         let (text, file) = match format {

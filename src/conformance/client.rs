@@ -54,6 +54,8 @@ pub(crate) struct Sent {
     pub response: Response,
     /// HTTP requests made (1 + retries).
     pub attempts: u32,
+    /// The request as last sent (signed).
+    pub signed: Request,
 }
 
 impl Client {
@@ -111,7 +113,11 @@ impl Client {
             if !(response.status == 429 || (self.dialect.throttled)(&response))
                 || attempts >= MAX_ATTEMPTS
             {
-                return Ok(Sent { response, attempts });
+                return Ok(Sent {
+                    response,
+                    attempts,
+                    signed,
+                });
             }
             let wait = response
                 .header_value("Retry-After")

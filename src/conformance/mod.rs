@@ -33,6 +33,7 @@ pub mod ambiguities;
 pub mod checks;
 mod client;
 pub mod config;
+mod exchange;
 mod ncr;
 pub mod reference;
 pub mod report;

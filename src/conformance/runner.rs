@@ -9,6 +9,7 @@
 use super::checks::{self, Check};
 use super::client::{self, Auth, Client};
 use super::config::{Config, Target};
+use super::exchange::{self, Exchange};
 use super::report::{self, CheckReport, Failure, MAX_FAILURES, Outcome, Report};
 use super::schema::{self, Verdict as SchemaVerdict};
 use crate::http::{Request, Response};
@@ -203,6 +204,14 @@ pub(crate) struct Cx {
     rec: Recorder,
     /// Answers accepted (2xx, not an error body), for the "every request refused" rule.
     accepted: u32,
+    /// The check running now.
+    current: Option<&'static Check>,
+    /// The latest exchange of each request of the session (by its description), so a failure can be written as a
+    /// cassette; one entry per distinct request keeps this bounded by what the suite asks.
+    exchanges: std::collections::HashMap<String, Exchange>,
+    /// The description of the current check's latest request: a failure that names a request the suite never sent as
+    /// such (a filter described without its paging) gets this exchange.
+    latest: Option<String>,
 }
 
 impl Cx {
@@ -218,8 +227,20 @@ impl Cx {
         let resp = sent.response;
         let (schemas, is_error) = choose(resp.status, &resp.body_json());
         let verdict = schema::judge(schemas, is_error, &resp.body);
+        let described = client::describe(req);
+        self.exchanges.insert(
+            described.clone(),
+            Exchange {
+                request: req.clone(),
+                sent: sent.signed,
+                auth,
+                response: resp.clone(),
+                schemas: verdict.schemas.clone(),
+            },
+        );
+        self.latest = Some(described.clone());
         self.seen.push(Seen {
-            request: client::describe(req),
+            request: described,
             status: resp.status,
             content_type: resp.header_value("content-type").map(str::to_string),
             is_error: verdict.is_error,
@@ -259,11 +280,23 @@ impl Cx {
             self.rec.more += 1;
             return;
         }
+        let message = message.into();
+        let ex = self
+            .exchanges
+            .get(&request)
+            .or_else(|| self.latest.as_ref().and_then(|l| self.exchanges.get(l)));
+        let cassette = match (self.current, ex) {
+            (Some(check), Some(ex)) => {
+                Some(exchange::cassette(self.cfg.provider, check, &message, ex))
+            }
+            _ => None,
+        };
         self.rec.failures.push(Failure {
-            message: message.into(),
+            message,
             request,
             expected: expected.into(),
             actual: actual.into(),
+            cassette,
         });
     }
 
@@ -356,6 +389,9 @@ pub async fn run(config: &Config) -> Report {
                 client,
                 rec: Recorder::default(),
                 accepted: 0,
+                current: None,
+                exchanges: Default::default(),
+                latest: None,
             };
             for c in checks::of(config.provider) {
                 let is_discovery = c.id.ends_with(".discovery");
@@ -400,6 +436,8 @@ pub async fn run(config: &Config) -> Report {
 async fn run_one(cx: &mut Cx, c: &'static Check) -> CheckReport {
     cx.rec = Recorder::default();
     cx.rng = Rng::new(cx.cfg.seed, c.id);
+    cx.current = Some(c);
+    cx.latest = None;
     let result = match (&cx.refused, c.id.ends_with(".discovery")) {
         (Some(why), false) => Err(Stop::Error(why.clone())),
         _ => (c.run)(cx).await,

@@ -2,6 +2,9 @@
 //! own documented error for it. Apart from a catalogue code asked for by name, this is the only way regmock answers
 //! 5xx (and 403: no dataset has permissions).
 
+use super::{ApiError, Cause, Ctx, ErrorCode, Spec};
+use crate::http::{Request, Response};
+
 /// The request header that asks for a fault.
 pub const FAULT_HEADER: &str = "X-Regmock-Fault";
 
@@ -49,5 +52,73 @@ impl Fault {
             names.join(", "),
             codes.join(", ")
         )
+    }
+}
+
+/// A vendor error asked for by a fault rule (see `crate::faults`), rendered by the provider in its own shape.
+///
+/// ```
+/// use regmock::pipeline::{Fault, VendorFault};
+/// let fault = VendorFault::Fault(Fault::parse("forbidden"));
+/// assert_eq!(fault, VendorFault::Fault(Fault::Forbidden));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VendorFault {
+    /// The provider's internal error; `status` replaces the vendor's status when set (500, 502, 503 or 504).
+    Error {
+        /// Status to answer with instead of the vendor's.
+        status: Option<u16>,
+    },
+    /// A named fault or catalogue code, as the [`FAULT_HEADER`] takes it.
+    Fault(Fault),
+    /// The provider's own rate-limit answer. A `429` carries `Retry-After: retry_after_secs` (SWR); TCR answers its
+    /// `RequestLimitExceeded` in HTTP 200 without one.
+    Throttle {
+        /// Seconds for `Retry-After`.
+        retry_after_secs: u64,
+    },
+}
+
+/// The provider's answer for an injected vendor fault, with the request id where the vendor puts it. Routing decides
+/// the code where the provider has one per operation (SWR's show and list internal errors); a request that routes
+/// nowhere gets the provider's code for no operation.
+pub(super) fn inject<S: Spec>(
+    spec: &S,
+    ctx: &Ctx<'_>,
+    req: &Request,
+    fault: &VendorFault,
+) -> Response {
+    let route = spec.route(req).ok();
+    let route = route.as_ref();
+    let cause = |cause: Cause, detail: &str| ApiError::new(spec.code_for(cause, route), detail);
+    let error = match fault {
+        VendorFault::Error { .. } | VendorFault::Fault(Fault::InternalError) => {
+            cause(Cause::InternalError, "injected fault")
+        }
+        VendorFault::Throttle { .. } => cause(Cause::Throttled, "injected fault"),
+        VendorFault::Fault(Fault::Forbidden) => cause(Cause::Forbidden, "injected fault"),
+        VendorFault::Fault(Fault::Code(code)) => match S::Code::parse(code) {
+            Some(c) => ApiError::new(c, "injected fault"),
+            None => cause(
+                Cause::UnknownFault,
+                &Fault::help(S::Code::ALL.iter().map(|c| c.as_str())),
+            ),
+        },
+    };
+    let mut resp = spec.render(ctx, &error);
+    match fault {
+        VendorFault::Error {
+            status: Some(status),
+        } => resp.status = *status,
+        VendorFault::Throttle { retry_after_secs } if resp.status == 429 => {
+            resp = resp.with_header("Retry-After", retry_after_secs.to_string());
+        }
+        _ => {}
+    }
+    match S::REQUEST_ID_HEADER {
+        Some(name) if resp.header_value(name).is_none() => {
+            resp.with_header(name, ctx.request_id.simple().to_string())
+        }
+        _ => resp,
     }
 }

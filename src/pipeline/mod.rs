@@ -15,7 +15,7 @@ pub use crate::shared::catalogue::{ApiError, ErrorCode, ErrorEntry, Layer};
 pub use credentials::{
     Credentials, CredentialsError, DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY, KeyPair,
 };
-pub use fault::{FAULT_HEADER, Fault};
+pub use fault::{FAULT_HEADER, Fault, VendorFault};
 pub use limiter::RateLimiter;
 pub use options::{Clock, Options, ProviderOptions, RateLimit};
 pub use served::{Located, Served, shell_quote};
@@ -150,6 +150,8 @@ pub trait Provider: Send + Sync + 'static {
     fn example(&self) -> Request;
     /// See [`Spec::sign`].
     fn sign(&self, req: &mut Request, key: &KeyPair, now: DateTime<Utc>, host: &str);
+    /// The provider's own answer for an injected fault rule (see `crate::faults`), in its error shape.
+    fn inject(&self, ctx: &Ctx<'_>, req: &Request, fault: &VendorFault) -> Response;
 }
 
 impl<S: Spec> Provider for S {
@@ -181,6 +183,9 @@ impl<S: Spec> Provider for S {
     }
     fn sign(&self, req: &mut Request, key: &KeyPair, now: DateTime<Utc>, host: &str) {
         Spec::sign(self, req, key, now, host)
+    }
+    fn inject(&self, ctx: &Ctx<'_>, req: &Request, fault: &VendorFault) -> Response {
+        fault::inject(self, ctx, req, fault)
     }
 }
 

@@ -63,17 +63,42 @@ async fn the_binary_passes_against_the_emulator_and_writes_every_report() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_binary_exits_1_when_a_required_check_fails() {
-    // Given an SWR variant without Content-Range; when its Content-Range check runs
+    // Given an SWR variant without Content-Range; when its Content-Range check runs with --out
+    let dir = tempfile::tempdir().unwrap();
     let options = Options::default().with(SwrQuirks(vec![SwrQuirk::MissingContentRange]));
     let out = conform_binary(
         options,
-        &["--provider", "swr", "--checks", "swr.repos.content-range"],
+        &[
+            "--provider",
+            "swr",
+            "--checks",
+            "swr.repos.content-range",
+            "--out",
+            dir.path().to_str().unwrap(),
+        ],
     )
     .await;
     // Then it exits 1 and names the check
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{stdout}");
     assert!(stdout.contains("FAIL swr.repos.content-range"), "{stdout}");
+    // And each failing exchange is a cassette named by the check id, signature redacted, that `cassettes check` accepts
+    let cassettes = dir.path().join("cassettes");
+    let first = std::fs::read_to_string(cassettes.join("swr.repos.content-range.json")).unwrap();
+    assert!(first.contains("\"path\": \"/v2/manage/repos\""), "{first}");
+    assert!(cassettes.join("swr.repos.content-range-2.json").exists());
+    let check = Command::new(env!("CARGO_BIN_EXE_regmock"))
+        .args(["cassettes", "check"])
+        .arg(&cassettes)
+        .output()
+        .unwrap();
+    assert_eq!(
+        check.status.code(),
+        Some(0),
+        "{}{}",
+        String::from_utf8_lossy(&check.stdout),
+        String::from_utf8_lossy(&check.stderr)
+    );
 }
 
 #[test]

@@ -89,8 +89,16 @@ async fn each_quirk_fails_its_own_check_and_no_other_required_check() {
         });
     }
     let mut wrong = Vec::new();
+    let dir = tempfile::tempdir().unwrap();
     while let Some(run) = runs.join_next().await {
         let (name, check, report) = run.unwrap();
+        // And its failing exchanges are cassettes named by check id that `regmock cassettes check` reads
+        wrong.extend(cassette_problems(
+            &name,
+            check,
+            &report,
+            &dir.path().join(&name),
+        ));
         // Given the variant; when the default suite runs; then exactly its check fails, and nothing errors
         let failed = required(&report, Outcome::Fail);
         let errors = required(&report, Outcome::Error);
@@ -102,4 +110,41 @@ async fn each_quirk_fails_its_own_check_and_no_other_required_check() {
         }
     }
     assert!(wrong.is_empty(), "{}", wrong.join("\n\n"));
+}
+
+/// What is wrong with the cassettes a failing run writes: one per listed failure, `<check id>.json` first, valid
+/// cassettes (a schema check's cassette fails only on the body's schema, the violation it reports), no secret.
+fn cassette_problems(
+    name: &str,
+    check: &str,
+    report: &regmock::conformance::Report,
+    dir: &std::path::Path,
+) -> Vec<String> {
+    let written = report.write_cassettes(dir).unwrap();
+    let mut problems = Vec::new();
+    if !written.iter().any(|p| p.ends_with(format!("{check}.json"))) {
+        problems.push(format!("{name}: no cassette {check}.json in {written:?}"));
+    }
+    for path in &written {
+        let text = std::fs::read_to_string(path).unwrap();
+        for secret in [
+            regmock::pipeline::DEFAULT_SECRET_KEY,
+            "Signature=",
+            "Credential=",
+        ] {
+            if text.contains(secret) {
+                problems.push(format!("{name}: {secret} in {}", path.display()));
+            }
+        }
+        let bad: Vec<String> = regmock::cassette::check_file(path)
+            .into_iter()
+            .filter(|p| {
+                !(check.ends_with(".schema") && p.starts_with("response body does not match"))
+            })
+            .collect();
+        if !bad.is_empty() {
+            problems.push(format!("{name}: {}: {bad:?}", path.display()));
+        }
+    }
+    problems
 }

@@ -8,6 +8,8 @@ pub mod json;
 pub mod junit;
 
 use super::checks::Severity;
+use crate::cassette::{Cassette, CassetteError};
+use std::path::{Path, PathBuf};
 
 /// What happened to one check (OCI distribution-spec conformance outcomes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -36,7 +38,7 @@ pub enum Verdict {
 }
 
 /// One case that did not hold.
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct Failure {
     /// What went wrong, in a sentence.
     pub message: String,
@@ -46,6 +48,10 @@ pub struct Failure {
     pub expected: String,
     /// What the target answered.
     pub actual: String,
+    /// The failing exchange in the format of `cassettes/` (unredacted in memory; [`Report::write_cassettes`] and
+    /// [`Cassette::save`] redact secrets), when the failure names one request the suite sent.
+    #[serde(skip)]
+    pub cassette: Option<Cassette>,
 }
 
 /// One check's result.
@@ -141,6 +147,32 @@ impl Report {
     /// The self-contained HTML page (see [`html::render`]).
     pub fn html(&self) -> String {
         html::render(self)
+    }
+
+    /// Writes the exchange of every listed failure as a cassette under `dir`, named by check id
+    /// (`<check id>.json`, then `<check id>-2.json`, ...), secrets redacted as `regmock record` redacts them; returns
+    /// the files written.
+    ///
+    /// ```
+    /// # let report = regmock::conformance::Report { provider: "swr", base_url: String::new(), seed: 1,
+    /// #     cases_per_check: 1, verdict: regmock::conformance::Verdict::Pass, reason: None, requests: 0,
+    /// #     elapsed_ms: 0, checks: vec![] };
+    /// let dir = tempfile::tempdir().unwrap();
+    /// assert!(report.write_cassettes(dir.path()).unwrap().is_empty(), "a report without failures writes nothing");
+    /// ```
+    pub fn write_cassettes(&self, dir: &Path) -> Result<Vec<PathBuf>, CassetteError> {
+        let mut written = Vec::new();
+        for c in self.with_outcome(Outcome::Fail) {
+            let cassettes = c.failures.iter().filter_map(|f| f.cassette.as_ref());
+            for (i, cassette) in cassettes.enumerate() {
+                let name = match i {
+                    0 => format!("{}.json", c.id),
+                    n => format!("{}-{}.json", c.id, n + 1),
+                };
+                written.push(cassette.save(dir, &name)?);
+            }
+        }
+        Ok(written)
     }
 }
 

@@ -19,6 +19,8 @@ crate::error_codes! {
         Forbidden = "230",
         /// Gateway 404: no API at this path (or method).
         RouteNotFound = "300",
+        /// Gateway 429: over the rate limit (injected throttle fault).
+        RateLimited = "420",
         /// NCR 400: invalid `page` or `pagesize`.
         BadRequest = "BadRequest",
         /// NCR 404: unknown registry (in this region) or image.

@@ -68,8 +68,9 @@ impl Spec for Ncr {
     fn code_for(&self, cause: Cause, _: Option<&TagListRoute>) -> NcrCode {
         match cause {
             Cause::Forbidden => NcrCode::Forbidden,
-            // NCR documents no rate limit, so throttling never reaches here.
-            Cause::InternalError | Cause::Throttled => NcrCode::InternalServerError,
+            // NCR documents no rate limit: only an injected throttle fault gets the gateway's rate-limit error.
+            Cause::Throttled => NcrCode::RateLimited,
+            Cause::InternalError => NcrCode::InternalServerError,
             Cause::UnknownFault | Cause::BodyTooLarge | Cause::MalformedBody => NcrCode::BadRequest,
         }
     }

@@ -18,6 +18,8 @@ crate::error_codes! {
         ApiNotFound = "APIGW.0101",
         /// Missing, unknown or invalid credentials.
         BadAuth = "APIGW.0301",
+        /// Gateway 429: over the throttling threshold (injected throttle fault).
+        Throttled = "APIGW.0308",
         /// A query or filter parameter is invalid.
         InvalidParameter = "SVCSTG.SWR.4000014",
         /// Valid credentials without permission (injected fault).

@@ -73,8 +73,9 @@ impl Spec for Swr {
         match (cause, route) {
             (Cause::Forbidden, _) => SwrCode::Forbidden,
             (Cause::InternalError, Some(Route::ShowRepoTag { .. })) => SwrCode::ImageInfoFailed,
-            // SWR documents no rate limit, so throttling never reaches here; an internal error is the honest answer.
-            (Cause::InternalError | Cause::Throttled, _) => SwrCode::ImageListFailed,
+            // SWR documents no rate limit: only an injected throttle fault gets the gateway's 429.
+            (Cause::Throttled, _) => SwrCode::Throttled,
+            (Cause::InternalError, _) => SwrCode::ImageListFailed,
             (Cause::UnknownFault | Cause::BodyTooLarge | Cause::MalformedBody, _) => {
                 SwrCode::InvalidParameter
             }

@@ -1,0 +1,432 @@
+//! A fault rule: what goes wrong ([`FaultKind`]), for which requests ([`Scope`]) and when ([`Schedule`]).
+//!
+//! Rules (de)serialise in one flat shape, the same in a `--faults` file, the admin API and `--fault` specs (whose keys
+//! are the same words): `{"fault": "throttle", "retry_after": 1, "operation": "DescribeImages", "first": 2}`.
+
+use super::duration::{format_duration, parse_delay, parse_duration};
+use super::schedule::Schedule;
+use crate::model::ProviderId;
+use serde::{Deserialize, Serialize};
+use std::time::Duration;
+
+/// Status codes an `error` fault may answer with: the vendor's internal-error body under any of these.
+pub const ERROR_STATUSES: [u16; 4] = [500, 502, 503, 504];
+
+/// The default `Retry-After` of a throttle fault, in seconds: small enough for SDK retry tests to stay fast.
+pub const DEFAULT_RETRY_AFTER_SECS: u64 = 1;
+
+/// The default bound on a drip's total time.
+pub const DEFAULT_DRIP_WITHIN: Duration = Duration::from_secs(10);
+
+/// What goes wrong.
+///
+/// ```
+/// use regmock::faults::FaultKind;
+/// assert_eq!(FaultKind::Reset.name(), "reset");
+/// assert!(FaultKind::Reset.needs_socket());
+/// assert!(!FaultKind::Malformed.needs_socket());
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FaultKind {
+    /// The answer is sent after a delay: fixed when `min == max`, otherwise drawn from `min..=max` by the rule's seed.
+    /// The normal answer follows.
+    Latency {
+        /// Shortest delay.
+        min: Duration,
+        /// Longest delay.
+        max: Duration,
+    },
+    /// The provider's internal-error body. `status` replaces the vendor's status (500, 502, 503 or 504, as a gateway in
+    /// front of the vendor would answer); `None` keeps the vendor's own (TCR answers its errors in HTTP 200).
+    Error {
+        /// Status to answer with instead of the vendor's.
+        status: Option<u16>,
+    },
+    /// Any code of the provider's error catalogue, or a named fault (`forbidden`, `internal-error`), exactly as the
+    /// `X-Regmock-Fault` header takes it.
+    Code(String),
+    /// The provider's own rate-limit answer: SWR `429` with `Retry-After`, the NCR gateway's `429` rate-limit error,
+    /// TCR `RequestLimitExceeded` in HTTP 200.
+    Throttle {
+        /// Seconds put in SWR's `Retry-After`.
+        retry_after_secs: u64,
+    },
+    /// The answer's status and headers, with a body that is not valid JSON (a cut-off prefix of the real one).
+    Malformed,
+    /// The connection is reset (TCP RST) instead of answered. `serve` only.
+    Reset,
+    /// The status line and headers are sent, then the connection is closed before any body byte. `serve` only.
+    CloseAfterHeaders,
+    /// The headers promise the whole body (`Content-Length`), but only `keep` bytes (default: half) are sent before the
+    /// connection closes. `serve` only.
+    Truncate {
+        /// Body bytes sent before closing; `None` sends half.
+        keep: Option<usize>,
+    },
+    /// The body is dripped at `bytes_per_second`, but the whole answer never takes longer than `within`: the rest goes
+    /// at once when that time is up. `serve` only.
+    Drip {
+        /// Rate of the drip (1 or more).
+        bytes_per_second: u64,
+        /// Bound on the drip's total time.
+        within: Duration,
+    },
+}
+
+impl FaultKind {
+    /// Every kind's name, as `fault:` and the first word of a `--fault` spec take it.
+    pub const NAMES: [&'static str; 9] = [
+        "latency",
+        "error",
+        "code",
+        "throttle",
+        "malformed",
+        "reset",
+        "close-after-headers",
+        "truncate",
+        "drip",
+    ];
+
+    /// The kind's name (see [`FaultKind::NAMES`]).
+    pub fn name(&self) -> &'static str {
+        match self {
+            FaultKind::Latency { .. } => "latency",
+            FaultKind::Error { .. } => "error",
+            FaultKind::Code(_) => "code",
+            FaultKind::Throttle { .. } => "throttle",
+            FaultKind::Malformed => "malformed",
+            FaultKind::Reset => "reset",
+            FaultKind::CloseAfterHeaders => "close-after-headers",
+            FaultKind::Truncate { .. } => "truncate",
+            FaultKind::Drip { .. } => "drip",
+        }
+    }
+
+    /// Whether only a real socket can produce this fault (`regmock serve` or [`crate::transport::server`]); the
+    /// in-test transport refuses these.
+    pub fn needs_socket(&self) -> bool {
+        matches!(
+            self,
+            FaultKind::Reset
+                | FaultKind::CloseAfterHeaders
+                | FaultKind::Truncate { .. }
+                | FaultKind::Drip { .. }
+        )
+    }
+}
+
+/// Which requests a rule applies to: every field set must match; an empty scope matches every request a provider
+/// claims.
+///
+/// ```
+/// use regmock::faults::Scope;
+/// use regmock::model::ProviderId;
+/// let scope = Scope { provider: Some(ProviderId::Swr), operation: Some("ListRepositoryTags".into()), path_prefix: None };
+/// assert!(scope.matches(ProviderId::Swr, Some("list_repository_tags"), "/v2/manage/namespaces/group/repos/busybox/tags"));
+/// assert!(!scope.matches(ProviderId::Swr, Some("show_repo_tag"), "/v2/manage/namespaces/group/repos/busybox/tags/x"));
+/// ```
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Scope {
+    /// Only this provider.
+    pub provider: Option<ProviderId>,
+    /// Only this operation: the vendor's name in any spelling (`ListRepositoryTags` or `list_repository_tags`,
+    /// `DescribeImages`, `GetImageTagList`); case, `_` and `-` are ignored.
+    pub operation: Option<String>,
+    /// Only paths starting with this (as received, percent-encoding untouched).
+    pub path_prefix: Option<String>,
+}
+
+impl Scope {
+    /// Whether a request of `provider`, routed to `operation` (`None` when it routes nowhere), at `path` is in scope.
+    pub fn matches(&self, provider: ProviderId, operation: Option<&str>, path: &str) -> bool {
+        self.provider.is_none_or(|p| p == provider)
+            && self
+                .operation
+                .as_deref()
+                .is_none_or(|want| operation.is_some_and(|op| same_operation(want, op)))
+            && self
+                .path_prefix
+                .as_deref()
+                .is_none_or(|prefix| path.starts_with(prefix))
+    }
+}
+
+/// `ListRepositoryTags` and `list_repository_tags` name the same operation.
+fn same_operation(a: &str, b: &str) -> bool {
+    let letters = |s: &str| {
+        s.chars()
+            .filter(|c| *c != '_' && *c != '-')
+            .map(|c| c.to_ascii_lowercase())
+            .collect::<String>()
+    };
+    letters(a) == letters(b)
+}
+
+/// One fault rule. Build one in code, parse a `--fault` spec with [`FaultRule::parse`], or deserialise it from JSON or
+/// YAML.
+///
+/// ```
+/// use regmock::faults::{FaultKind, FaultRule, Schedule};
+/// let rule = FaultRule::new(FaultKind::Throttle { retry_after_secs: 1 })
+///     .operation("DescribeImages")
+///     .schedule(Schedule::FirstN(2));
+/// let json = serde_json::to_value(&rule).unwrap();
+/// assert_eq!(json, serde_json::json!({"fault": "throttle", "retry_after": 1, "operation": "DescribeImages", "first": 2}));
+/// assert_eq!(serde_json::from_value::<FaultRule>(json).unwrap(), rule);
+/// ```
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "RuleSpec", into = "RuleSpec")]
+pub struct FaultRule {
+    /// What goes wrong.
+    pub kind: FaultKind,
+    /// Which requests.
+    pub scope: Scope,
+    /// When.
+    pub schedule: Schedule,
+    /// Seed of the rule's draws (probability schedule, random latency); the same seed gives the same sequence.
+    pub seed: u64,
+}
+
+impl FaultRule {
+    /// A rule for `kind` on every request, always, with seed 0.
+    pub fn new(kind: FaultKind) -> FaultRule {
+        FaultRule {
+            kind,
+            scope: Scope::default(),
+            schedule: Schedule::Always,
+            seed: 0,
+        }
+    }
+
+    /// Only requests of `provider` (builder style).
+    pub fn provider(mut self, provider: ProviderId) -> FaultRule {
+        self.scope.provider = Some(provider);
+        self
+    }
+
+    /// Only requests for `operation` (builder style; see [`Scope::operation`]).
+    pub fn operation(mut self, operation: &str) -> FaultRule {
+        self.scope.operation = Some(operation.to_string());
+        self
+    }
+
+    /// Only paths starting with `prefix` (builder style).
+    pub fn path_prefix(mut self, prefix: &str) -> FaultRule {
+        self.scope.path_prefix = Some(prefix.to_string());
+        self
+    }
+
+    /// When the rule fires (builder style).
+    pub fn schedule(mut self, schedule: Schedule) -> FaultRule {
+        self.schedule = schedule;
+        self
+    }
+
+    /// The seed of the rule's draws (builder style).
+    pub fn seed(mut self, seed: u64) -> FaultRule {
+        self.seed = seed;
+        self
+    }
+
+    /// Checks every number in the rule, with a message that says what is accepted.
+    ///
+    /// ```
+    /// use regmock::faults::{FaultKind, FaultRule};
+    /// assert!(FaultRule::new(FaultKind::Error { status: Some(418) }).validate().is_err());
+    /// assert!(FaultRule::new(FaultKind::Error { status: Some(503) }).validate().is_ok());
+    /// ```
+    pub fn validate(&self) -> Result<(), String> {
+        self.schedule.validate()?;
+        match &self.kind {
+            FaultKind::Latency { min, max } if min > max => {
+                Err("latency: the minimum is above the maximum".into())
+            }
+            FaultKind::Latency { max, .. } if *max > super::duration::MAX_DURATION => {
+                Err("latency: at most 1 hour".into())
+            }
+            FaultKind::Error { status: Some(s) } if !ERROR_STATUSES.contains(s) => Err(format!(
+                "error: status {s} is not one of 500, 502, 503, 504"
+            )),
+            FaultKind::Code(code) if code.trim().is_empty() => {
+                Err("code: name a catalogue code or forbidden/internal-error".into())
+            }
+            FaultKind::Throttle { retry_after_secs } if *retry_after_secs > 3600 => {
+                Err("throttle: retry_after is at most 3600 seconds".into())
+            }
+            FaultKind::Drip {
+                bytes_per_second: 0,
+                ..
+            } => Err("drip: rate must be 1 or more bytes per second".into()),
+            FaultKind::Drip { within, .. }
+                if within.is_zero() || *within > super::duration::MAX_DURATION =>
+            {
+                Err("drip: within must be from 1ms to 1 hour".into())
+            }
+            _ => Ok(()),
+        }
+    }
+}
+
+/// The flat wire shape of a rule: one key per parameter, so files, the admin API and `--fault` specs share words.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RuleSpec {
+    pub(crate) fault: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) delay: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) status: Option<u16>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) code: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) retry_after: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) keep: Option<usize>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) rate: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) within: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) provider: Option<ProviderId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) operation: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) path: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) every: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) first: Option<u64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) probability: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub(crate) seed: Option<u64>,
+}
+
+impl TryFrom<RuleSpec> for FaultRule {
+    type Error = String;
+
+    fn try_from(spec: RuleSpec) -> Result<FaultRule, String> {
+        let name = spec.fault.trim().to_ascii_lowercase();
+        // Keys that belong to another kind are refused rather than ignored: `status` on a throttle is a mistake.
+        let mut unused: Vec<&str> = Vec::new();
+        let mut not_for = |present: bool, key: &'static str, kinds: &[&str]| {
+            if present && !kinds.contains(&name.as_str()) {
+                unused.push(key);
+            }
+        };
+        not_for(spec.delay.is_some(), "delay", &["latency"]);
+        not_for(spec.status.is_some(), "status", &["error"]);
+        not_for(spec.code.is_some(), "code", &["code"]);
+        not_for(spec.retry_after.is_some(), "retry_after", &["throttle"]);
+        not_for(spec.keep.is_some(), "keep", &["truncate"]);
+        not_for(spec.rate.is_some(), "rate", &["drip"]);
+        not_for(spec.within.is_some(), "within", &["drip"]);
+        if !unused.is_empty() {
+            return Err(format!(
+                "{name}: {} does not apply to this fault",
+                unused.join(", ")
+            ));
+        }
+        let kind = match name.as_str() {
+            "latency" => {
+                let delay = spec
+                    .delay
+                    .ok_or("latency needs delay (e.g. 200ms, or 200ms..500ms)")?;
+                let (min, max) = parse_delay(&delay).map_err(|e| format!("latency: {e}"))?;
+                FaultKind::Latency { min, max }
+            }
+            "error" => FaultKind::Error {
+                status: spec.status,
+            },
+            "code" => FaultKind::Code(
+                spec.code
+                    .ok_or("code needs code (a catalogue code, forbidden or internal-error)")?,
+            ),
+            "throttle" => FaultKind::Throttle {
+                retry_after_secs: spec.retry_after.unwrap_or(DEFAULT_RETRY_AFTER_SECS),
+            },
+            "malformed" => FaultKind::Malformed,
+            "reset" => FaultKind::Reset,
+            "close-after-headers" => FaultKind::CloseAfterHeaders,
+            "truncate" => FaultKind::Truncate { keep: spec.keep },
+            "drip" => FaultKind::Drip {
+                bytes_per_second: spec
+                    .rate
+                    .ok_or("drip needs rate (bytes per second, e.g. 100)")?,
+                within: match spec.within {
+                    Some(w) => parse_duration(&w).map_err(|e| format!("drip: {e}"))?,
+                    None => DEFAULT_DRIP_WITHIN,
+                },
+            },
+            other => {
+                return Err(format!(
+                    "unknown fault {other:?}; use one of {}",
+                    FaultKind::NAMES.join(", ")
+                ));
+            }
+        };
+        let schedule = match (spec.every, spec.first, spec.probability) {
+            (None, None, None) => Schedule::Always,
+            (Some(n), None, None) => Schedule::EveryNth(n),
+            (None, Some(n), None) => Schedule::FirstN(n),
+            (None, None, Some(p)) => Schedule::Probability(p),
+            _ => return Err("choose one schedule: every, first or probability".into()),
+        };
+        let rule = FaultRule {
+            kind,
+            scope: Scope {
+                provider: spec.provider,
+                operation: spec.operation,
+                path_prefix: spec.path,
+            },
+            schedule,
+            seed: spec.seed.unwrap_or(0),
+        };
+        rule.validate()?;
+        Ok(rule)
+    }
+}
+
+impl From<FaultRule> for RuleSpec {
+    fn from(rule: FaultRule) -> RuleSpec {
+        let mut spec = RuleSpec {
+            fault: rule.kind.name().to_string(),
+            provider: rule.scope.provider,
+            operation: rule.scope.operation,
+            path: rule.scope.path_prefix,
+            seed: (rule.seed != 0).then_some(rule.seed),
+            ..RuleSpec::default()
+        };
+        match rule.kind {
+            FaultKind::Latency { min, max } if min == max => {
+                spec.delay = Some(format_duration(min));
+            }
+            FaultKind::Latency { min, max } => {
+                spec.delay = Some(format!(
+                    "{}..{}",
+                    format_duration(min),
+                    format_duration(max)
+                ));
+            }
+            FaultKind::Error { status } => spec.status = status,
+            FaultKind::Code(code) => spec.code = Some(code),
+            FaultKind::Throttle { retry_after_secs } => spec.retry_after = Some(retry_after_secs),
+            FaultKind::Truncate { keep } => spec.keep = keep,
+            FaultKind::Drip {
+                bytes_per_second,
+                within,
+            } => {
+                spec.rate = Some(bytes_per_second);
+                spec.within = Some(format_duration(within));
+            }
+            FaultKind::Malformed | FaultKind::Reset | FaultKind::CloseAfterHeaders => {}
+        }
+        match rule.schedule {
+            Schedule::Always => {}
+            Schedule::EveryNth(n) => spec.every = Some(n),
+            Schedule::FirstN(n) => spec.first = Some(n),
+            Schedule::Probability(p) => spec.probability = Some(p),
+        }
+        spec
+    }
+}
