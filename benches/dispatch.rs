@@ -102,61 +102,86 @@ fn main() {
     );
 }
 
-/// Loopback load against `serve`'s axum transport: bounded count, 8 connections. Reports per-request time as a ratio
-/// to a direct `dispatch` of the same request, and resident memory before and after (no journal: it must stay flat).
+/// Sends `requests` GETs of `url` over `CONNECTIONS` keep-alive connections with reqwest; returns the time taken.
+async fn loopback_load(client: &reqwest::Client, url: &str, requests: usize) -> Duration {
+    let start = Instant::now();
+    let tasks: Vec<_> = (0..CONNECTIONS)
+        .map(|_| {
+            let (client, url) = (client.clone(), url.to_string());
+            tokio::spawn(async move {
+                for _ in 0..requests / CONNECTIONS {
+                    let r = client
+                        .get(&url)
+                        .header("X-Auth-Token", "b")
+                        .send()
+                        .await
+                        .unwrap();
+                    assert_eq!(r.status(), 200);
+                    black_box(r.bytes().await.unwrap());
+                }
+            })
+        })
+        .collect();
+    for t in tasks {
+        t.await.unwrap();
+    }
+    start.elapsed()
+}
+
+const CONNECTIONS: usize = 8;
+
+/// Loopback load against `serve`'s transport and against the in-test (wiremock) transport, alternating rounds of a
+/// bounded count over 8 connections. Reports per-request time as a ratio to a direct `dispatch` of the same request,
+/// the in-test transport as a ratio to `serve`, and resident memory before and after (no journal: it must stay flat).
 fn serve_under_load(emu: &Emulator) {
     const REQUESTS: usize = 20_000;
-    const CONNECTIONS: usize = 8;
+    const ROUNDS: usize = 3;
     let target = "/v2/manage/namespaces/group/repos/busybox/tags/latest";
     let direct = per_op(2000, || {
         black_box(get(emu, target));
     });
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let (elapsed, rss_mid, rss_after) = rt.block_on(async {
+    let (serve, in_test, rss_mid, rss_after) = rt.block_on(async {
         let server = regmock::transport::server::spawn(emu.clone(), "127.0.0.1:0".parse().unwrap())
             .await
             .unwrap();
-        let url = format!("{}{target}", server.uri());
+        // The in-test API on the same data: only the transport differs.
+        let mock = regmock::SwrMock::start_with(
+            emu.dataset().clone(),
+            Credentials::default(),
+            Options::default(),
+        )
+        .await;
         let client = reqwest::Client::new();
-        let run = |n: usize| {
-            let (client, url) = (client.clone(), url.clone());
-            async move {
-                let tasks: Vec<_> = (0..CONNECTIONS)
-                    .map(|_| {
-                        let (client, url) = (client.clone(), url.clone());
-                        tokio::spawn(async move {
-                            for _ in 0..n / CONNECTIONS {
-                                let r = client
-                                    .get(&url)
-                                    .header("X-Auth-Token", "b")
-                                    .send()
-                                    .await
-                                    .unwrap();
-                                assert_eq!(r.status(), 200);
-                                black_box(r.bytes().await.unwrap());
-                            }
-                        })
-                    })
-                    .collect();
-                for t in tasks {
-                    t.await.unwrap();
-                }
-            }
-        };
-        run(REQUESTS / 4).await; // warm-up: connections, allocator pools
+        let (serve_url, mock_url) = (
+            format!("{}{target}", server.uri()),
+            format!("{}{target}", mock.uri()),
+        );
+        // Warm-up: connections, allocator pools.
+        loopback_load(&client, &serve_url, REQUESTS / 4).await;
+        loopback_load(&client, &mock_url, REQUESTS / 4).await;
         let rss_mid = rss_bytes();
-        let start = Instant::now();
-        run(REQUESTS).await;
-        let elapsed = start.elapsed();
+        let (mut serve, mut in_test) = (Vec::new(), Vec::new());
+        for _ in 0..ROUNDS {
+            serve.push(loopback_load(&client, &serve_url, REQUESTS).await);
+            in_test.push(loopback_load(&client, &mock_url, REQUESTS).await);
+        }
         let rss_after = rss_bytes();
         server.stop().await.unwrap();
-        (elapsed, rss_mid, rss_after)
+        serve.sort();
+        in_test.sort();
+        (serve[ROUNDS / 2], in_test[ROUNDS / 2], rss_mid, rss_after)
     });
-    let per_request = elapsed / REQUESTS as u32;
+    let (serve, in_test) = (serve / REQUESTS as u32, in_test / REQUESTS as u32);
     println!(
-        "serve over loopback ({REQUESTS} requests, {CONNECTIONS} connections): {per_request:?}/request, {:.1}x a direct dispatch ({direct:?}); RSS {:.1} MB -> {:.1} MB",
-        per_request.as_secs_f64() / direct.as_secs_f64(),
+        "serve over loopback ({REQUESTS} requests x {ROUNDS} rounds, {CONNECTIONS} connections, median): {serve:?}/request, {:.1}x a direct dispatch ({direct:?}); RSS {:.1} MB -> {:.1} MB",
+        serve.as_secs_f64() / direct.as_secs_f64(),
         rss_mid as f64 / 1e6,
         rss_after as f64 / 1e6
+    );
+    println!(
+        "in-test API (wiremock) over loopback, same load: {in_test:?}/request = {:.2}x serve's time per request ({:.2}x its throughput)",
+        in_test.as_secs_f64() / serve.as_secs_f64(),
+        serve.as_secs_f64() / in_test.as_secs_f64()
     );
 }

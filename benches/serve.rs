@@ -42,6 +42,11 @@ fn main() {
     }
     if Command::new("wrk").arg("--version").output().is_ok() {
         throughput(env_or("SERVE_WRK_SECS", 8));
+        let requests = env_or("SERVE_RSS_REQUESTS", 1_000_000);
+        rss_over_requests(requests, &[]);
+        if journal_supported() {
+            rss_over_requests(requests, &["--journal", "1000"]);
+        }
     } else {
         println!("wrk not found: throughput skipped (apt-get install wrk)");
     }
@@ -252,6 +257,7 @@ fn wrk_script(req: &Request, file: &Path) {
 }
 
 struct Wrk {
+    requests: u64,
     requests_per_sec: f64,
     p99_ms: f64,
     non_2xx: u64,
@@ -281,6 +287,12 @@ fn wrk(url: &str, script: &Path, secs: u64) -> Wrk {
         }
     };
     Wrk {
+        // "123456 requests in 8.00s, 55.12MB read"
+        requests: text
+            .lines()
+            .find_map(|l| l.trim().split_once(" requests in "))
+            .and_then(|(n, _)| n.parse().ok())
+            .unwrap_or(0),
         requests_per_sec: field("Requests/sec:")
             .and_then(|v| v.parse().ok())
             .unwrap_or(0.0),
@@ -440,4 +452,52 @@ fn throughput(secs: u64) {
         rss_kb(pid) as f64 / 1e3
     );
     stop(server);
+}
+
+/// Whether the binary under test has `serve --journal` (an earlier build measured with `SERVE_REGMOCK` may not).
+fn journal_supported() -> bool {
+    Command::new(regmock_bin())
+        .args(["serve", "--help"])
+        .output()
+        .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("--journal"))
+}
+
+/// Resident memory of `serve` over `total` requests of the SWR example call (wrk in 4 s rounds until `total` are
+/// answered, at most 5 minutes), sampled after each round. Flat means: after the first round (connections, allocator
+/// pools, lazily built state), the largest sample stays within a few percent of it.
+fn rss_over_requests(total: u64, extra: &[&str]) {
+    let port = free_port();
+    let probe = swr_probe();
+    let mut args = vec!["--rate-limit", "off"];
+    args.extend_from_slice(extra);
+    let (server, _) = start(regmock_cmd(port, &args), port, &wire(&probe, port));
+    let pid = server.id();
+    let script = scratch().join("rss.lua");
+    wrk_script(&probe, &script);
+    let target = probe.target();
+    let url = format!("http://127.0.0.1:{port}{target}");
+    let (mut done, mut samples) = (0u64, Vec::new());
+    let began = Instant::now();
+    while done < total && began.elapsed() < Duration::from_secs(300) {
+        let round = wrk(&url, &script, 4);
+        assert_eq!(round.non_2xx, 0, "refused requests");
+        done += round.requests;
+        samples.push(rss_kb(pid));
+    }
+    stop(server);
+    let first = samples.first().copied().unwrap_or(0) as f64;
+    let max = samples.iter().copied().max().unwrap_or(0) as f64;
+    let last = samples.last().copied().unwrap_or(0) as f64;
+    println!(
+        "serve RSS over {done} requests ({}): {:.1} MB after the first round, {:.1} MB at most, {:.1} MB at the end = {:+.1} % (max over first)",
+        if extra.is_empty() {
+            "journal off".to_string()
+        } else {
+            extra.join(" ")
+        },
+        first / 1e3,
+        max / 1e3,
+        last / 1e3,
+        (max / first.max(1.0) - 1.0) * 100.0
+    );
 }

@@ -416,7 +416,10 @@ impl Replay {
             STRICT_MISS_STATUS,
             &serde_json::json!({"message": message, "nearest": nearest}),
         )
-        .with_header("X-Request-Id", uuid::Uuid::new_v4().simple().to_string())
+        .with_header(
+            "X-Request-Id",
+            crate::pipeline::request_id().simple().to_string(),
+        )
     }
 }
 

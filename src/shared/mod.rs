@@ -7,3 +7,4 @@ pub mod listing;
 pub mod page;
 pub mod query;
 pub mod tc3;
+pub mod time;

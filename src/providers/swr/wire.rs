@@ -6,12 +6,12 @@ use serde::Serialize;
 
 /// Repository time format: microseconds, as in the list-repositories example (`2021-06-10T03:24:44.784402Z`).
 fn repo_time(t: DateTime<Utc>) -> String {
-    t.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string()
+    crate::shared::time::micros(t)
 }
 
 /// Tag time format: whole seconds, as in the tag examples (`2018-07-06T06:18:55Z`).
 fn tag_time(t: DateTime<Utc>) -> String {
-    t.format("%Y-%m-%dT%H:%M:%SZ").to_string()
+    crate::shared::time::seconds(t)
 }
 
 /// One item of `GET /v2/manage/repos` (SDK model `ShowReposResp`).

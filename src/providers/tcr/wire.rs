@@ -53,7 +53,7 @@ impl TcrImageInfo {
             image_version: tag.name.clone(),
             size: tag.size,
             // Microseconds, as in the example (`2022-08-06T07:31:01.207374Z`).
-            update_time: tag.updated.format("%Y-%m-%dT%H:%M:%S%.6fZ").to_string(),
+            update_time: crate::shared::time::micros(tag.updated),
             kind: format!("Artifact::{}", tag.manifest_media_type()),
             kms_signature: tag.kms_signature.clone().unwrap_or_default(),
         }
