@@ -3,19 +3,24 @@
 //! [`Emulator::dispatch`] is the only way into the providers; the transports in [`crate::transport`] are thin adapters
 //! around it.
 
+use crate::admin::{self, AdminOptions, Journal, Live};
 use crate::faults::{Decision, Delivered, Faults};
 use crate::http::{Request, Response};
 use crate::model::Dataset;
 use crate::pipeline::{Clock, Credentials, Ctx, Options, Provider, RateLimiter, Rejection};
 use crate::providers::PROVIDERS;
 use chrono::Utc;
+use std::net::SocketAddr;
 use std::sync::Arc;
 
 /// Liveness endpoint for CI service containers and load balancers; off every vendor's paths.
 pub const HEALTH_PATH: &str = "/__regmock/health";
 
 struct Inner {
-    dataset: Dataset,
+    /// The data served: a snapshot per request, changed at run time through the admin API.
+    live: Live,
+    journal: Journal,
+    admin: AdminOptions,
     credentials: Credentials,
     options: Options,
     providers: Vec<&'static dyn Provider>,
@@ -39,7 +44,7 @@ pub struct Emulator {
 impl std::fmt::Debug for Emulator {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Emulator")
-            .field("registries", &self.inner.dataset.registries.len())
+            .field("registries", &self.inner.live.loaded().registries.len())
             .field("options", &self.inner.options)
             .finish()
     }
@@ -57,8 +62,25 @@ impl Emulator {
         Emulator::new(Dataset::embedded().expect("embedded dataset is valid"))
     }
 
-    /// An emulator with explicit credentials and options.
+    /// An emulator with explicit credentials and options, no journal and the admin API for loopback clients.
     pub fn with(dataset: Dataset, credentials: Credentials, options: Options) -> Emulator {
+        Emulator::with_admin(dataset, credentials, options, AdminOptions::default())
+    }
+
+    /// An emulator with explicit credentials, options and admin options (journal size, who may use the admin API).
+    ///
+    /// ```
+    /// use regmock::{Credentials, Emulator, Options, admin::AdminOptions, model::Dataset};
+    /// let admin = AdminOptions { journal: 100, open: false };
+    /// let emu = Emulator::with_admin(Dataset::embedded().unwrap(), Credentials::default(), Options::default(), admin);
+    /// assert_eq!(emu.journal().capacity(), 100);
+    /// ```
+    pub fn with_admin(
+        dataset: Dataset,
+        credentials: Credentials,
+        options: Options,
+        admin: AdminOptions,
+    ) -> Emulator {
         let providers = PROVIDERS
             .iter()
             .copied()
@@ -66,7 +88,9 @@ impl Emulator {
             .collect();
         Emulator {
             inner: Arc::new(Inner {
-                dataset,
+                live: Live::new(dataset),
+                journal: Journal::new(admin.journal),
+                admin,
                 credentials,
                 options,
                 providers,
@@ -76,9 +100,33 @@ impl Emulator {
         }
     }
 
-    /// The dataset served.
+    /// The dataset loaded at start (what `POST /__regmock/reset` returns to); the data served now, changed at run
+    /// time, is [`Live::snapshot`] of [`Emulator::live`].
     pub fn dataset(&self) -> &Dataset {
-        &self.inner.dataset
+        self.inner.live.loaded()
+    }
+
+    /// The live data: read a snapshot, change tags and repositories, reset (the admin API's code).
+    ///
+    /// ```
+    /// let emu = regmock::Emulator::embedded();
+    /// let at = regmock::admin::RepoAddress::swr("group", "busybox");
+    /// emu.live().delete_tag(&at, "latest").unwrap();
+    /// let req = regmock::http::Request::get("/v2/manage/namespaces/group/repos/busybox/tags/latest")
+    ///     .header("X-Auth-Token", "t");
+    /// assert_eq!(emu.dispatch(&req).status, 404);
+    /// ```
+    pub fn live(&self) -> &Live {
+        &self.inner.live
+    }
+
+    /// The request journal (empty and off unless the emulator was built with [`AdminOptions::journal`] above 0).
+    ///
+    /// ```
+    /// assert!(!regmock::Emulator::embedded().journal().is_on());
+    /// ```
+    pub fn journal(&self) -> &Journal {
+        &self.inner.journal
     }
 
     /// The credentials accepted.
@@ -106,9 +154,30 @@ impl Emulator {
     }
 
     /// Answers one request. Never panics on any input; a path no provider claims gets a plain 404, and
-    /// [`HEALTH_PATH`] a 200.
+    /// [`HEALTH_PATH`] a 200. The admin API under `/__regmock/` is answered too: a caller in this process is trusted
+    /// (transports facing a network use [`Emulator::dispatch_from`]).
     pub fn dispatch(&self, req: &Request) -> Response {
         self.answer(req, None)
+    }
+
+    /// Answers a request from a network client at `peer`: as [`Emulator::dispatch`], except that the admin API
+    /// (not the health check) refuses a client that is not on loopback with 403, unless [`AdminOptions::open`].
+    ///
+    /// ```
+    /// use regmock::{Emulator, http::Request};
+    /// let emu = Emulator::embedded();
+    /// let reset = Request::new("POST", "/__regmock/reset");
+    /// assert_eq!(emu.dispatch_from(&reset, "127.0.0.1:40000".parse().unwrap()).status, 200);
+    /// assert_eq!(emu.dispatch_from(&reset, "192.0.2.1:40000".parse().unwrap()).status, 403);
+    /// ```
+    pub fn dispatch_from(&self, req: &Request, peer: SocketAddr) -> Response {
+        if admin::claims(&req.path)
+            && req.path != HEALTH_PATH
+            && !admin::peer_allowed(self.inner.admin.open, peer)
+        {
+            return admin::refuse_peer(peer);
+        }
+        self.dispatch(req)
     }
 
     /// Answers a request the transport could not read whole (its body is left out): the provider that claims it
@@ -125,8 +194,19 @@ impl Emulator {
             Clock::System => Utc::now(),
             Clock::Fixed(t) => t,
         };
+        if admin::claims(&req.path) {
+            return match rejection {
+                None => admin::answer(self, req, now),
+                // A body not read whole changes nothing: refused before any admin work.
+                Some(rejection) => admin::refuse_unread(rejection),
+            }
+            .into();
+        }
+        // One snapshot for the whole answer: a change made meanwhile is seen by the next request, never by half of
+        // this one.
+        let dataset = self.inner.live.snapshot();
         let ctx = Ctx {
-            dataset: &self.inner.dataset,
+            dataset: &dataset,
             now,
             credentials: &self.inner.credentials,
             options: &self.inner.options,
@@ -146,7 +226,51 @@ impl Emulator {
             .with_header("X-Request-Id", ctx.request_id.simple().to_string()),
         };
         log_request(provider.copied(), req, &resp, &ctx, started.elapsed());
+        if self.inner.journal.is_on() {
+            self.inner
+                .journal
+                .record(journal_entry(provider.copied(), req, &resp, &ctx));
+        }
         decision.deliver(resp)
+    }
+}
+
+/// The request id as the client sees it: the vendor's header, else TCR's body form (with dashes).
+fn client_request_id(resp: &Response, ctx: &Ctx<'_>) -> String {
+    ["X-Request-Id", "x-ncp-trace-id"]
+        .iter()
+        .find_map(|h| resp.header_value(h))
+        .map_or_else(|| ctx.request_id.hyphenated().to_string(), str::to_string)
+}
+
+/// What the journal keeps of one request and its answer.
+fn journal_entry(
+    provider: Option<&'static dyn Provider>,
+    req: &Request,
+    resp: &Response,
+    ctx: &Ctx<'_>,
+) -> admin::Entry {
+    let (body, body_truncated) = admin::Entry::body_of(&req.body);
+    admin::Entry {
+        seq: 0,
+        time: ctx.now,
+        method: req.method.clone(),
+        target: req.target(),
+        headers: req
+            .headers
+            .iter()
+            .map(|(name, value)| admin::journal::Header {
+                name: name.clone(),
+                value: value.clone(),
+            })
+            .collect(),
+        body,
+        body_size: req.body.len(),
+        body_truncated,
+        provider: provider.map(|p| p.id().as_str().to_string()),
+        operation: provider.and_then(|p| p.operation(req)).map(str::to_string),
+        status: resp.status,
+        request_id: client_request_id(resp, ctx),
     }
 }
 
@@ -162,11 +286,7 @@ fn log_request(
     if !tracing::enabled!(target: "regmock::request", tracing::Level::INFO) {
         return;
     }
-    // The id as the client sees it: the vendor's header, else TCR's body form (with dashes).
-    let request_id = ["X-Request-Id", "x-ncp-trace-id"]
-        .iter()
-        .find_map(|h| resp.header_value(h))
-        .map_or_else(|| ctx.request_id.hyphenated().to_string(), str::to_string);
+    let request_id = client_request_id(resp, ctx);
     tracing::info!(
         target: "regmock::request",
         provider = provider.map_or("-", |p| p.id().as_str()),

@@ -27,6 +27,7 @@
 //!
 //! Without sockets, [`Emulator::dispatch`] answers a [`http::Request`] directly.
 
+pub mod admin;
 pub mod cassette;
 pub mod conformance;
 pub mod emulator;

@@ -3,6 +3,7 @@
 use anyhow::Context;
 use clap::Args;
 use regmock::Emulator;
+use regmock::admin::AdminOptions;
 use regmock::model::Dataset;
 use regmock::model::ProviderId;
 use regmock::pipeline::{Credentials, Options, RateLimit, Served};
@@ -68,6 +69,14 @@ pub(crate) struct ServeArgs {
     /// instead of the emulator's answer.
     #[arg(long, requires = "cassettes")]
     strict_replay: bool,
+    /// Keep the last N requests (method, target, headers and body, secrets included, and what was answered) in
+    /// memory, readable at GET /__regmock/requests; 0 keeps none (the journal is off by default).
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    journal: usize,
+    /// Answer the admin API (/__regmock/requests, /reset, /tags, /repositories) from any client, not only from
+    /// loopback ones. The health check answers everyone regardless.
+    #[arg(long)]
+    admin_open: bool,
 }
 
 /// `127.0.0.1:8080`, `[::1]:8080`, `0.0.0.0:8080`, and the short forms people type: `localhost:9000`, `:9000` and
@@ -195,7 +204,11 @@ pub(crate) fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     .with(SwrOptions {
         error_style: args.swr_error_style,
     });
-    let emulator = Emulator::with(dataset, credentials, options);
+    let admin = AdminOptions {
+        journal: args.journal,
+        open: args.admin_open,
+    };
+    let emulator = Emulator::with_admin(dataset, credentials, options, admin);
     let replay = match &args.cassettes {
         Some(dir) => Some(
             Replay::from_dir(emulator.clone(), dir)

@@ -4,6 +4,7 @@
 //! wins for the requests it matches: override one answer, keep the emulator for the rest.
 
 use crate::Emulator;
+use crate::admin::{self, AdminOptions, Live};
 use crate::http::{Request, Response};
 use crate::model::Dataset;
 use crate::pipeline::{Credentials, Options, Spec};
@@ -124,7 +125,12 @@ impl<P: Spec> ProviderMock<P> {
         mut options: Options,
     ) -> Self {
         options.providers = vec![P::ID];
-        let emulator = Emulator::with(dataset, credentials, options);
+        let admin = AdminOptions {
+            journal: admin::journal::IN_TEST_CAPACITY,
+            // wiremock listens on loopback only; the emulator answers its admin paths in process anyway.
+            open: false,
+        };
+        let emulator = Emulator::with_admin(dataset, credentials, options, admin);
         let server = mount(emulator.clone()).await;
         Self {
             server,
@@ -146,5 +152,59 @@ impl<P: Spec> ProviderMock<P> {
     /// The emulator behind the mock.
     pub fn emulator(&self) -> &Emulator {
         &self.emulator
+    }
+
+    /// The requests the emulator answered, oldest first: the last
+    /// [`IN_TEST_CAPACITY`](admin::journal::IN_TEST_CAPACITY) of them. Requests a mock of the test's own answered
+    /// never reach the emulator and are not here (wiremock's `received_requests` has every request).
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let ncr = regmock::NcrMock::start().await;
+    /// reqwest::get(format!("{}/ncr/api/v2/repositories/ncr-example/hello%2Fworld/tags", ncr.uri())).await.unwrap();
+    /// let sent = ncr.requests();
+    /// assert_eq!(sent.len(), 1);
+    /// assert_eq!(sent[0].status, 401, "unsigned");
+    /// assert_eq!(sent[0].target, "/ncr/api/v2/repositories/ncr-example/hello%2Fworld/tags");
+    /// # }
+    /// ```
+    pub fn requests(&self) -> Vec<admin::Entry> {
+        self.emulator.journal().entries(None)
+    }
+
+    /// Empties the journal [`ProviderMock::requests`] reads.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let tcr = regmock::TcrMock::start().await;
+    /// reqwest::Client::new().post(tcr.uri()).send().await.unwrap();
+    /// tcr.clear_requests();
+    /// assert!(tcr.requests().is_empty());
+    /// # }
+    /// ```
+    pub fn clear_requests(&self) {
+        self.emulator.journal().clear();
+    }
+
+    /// The data served, changeable while the test runs (the admin API's code): add, replace and delete tags and
+    /// repositories between two requests, or reset.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let swr = regmock::SwrMock::start().await;
+    /// swr.live()
+    ///     .delete_tag(&regmock::admin::RepoAddress::swr("group", "busybox"), "latest")
+    ///     .unwrap();
+    /// let resp = reqwest::Client::new()
+    ///     .get(format!("{}/v2/manage/namespaces/group/repos/busybox/tags/latest", swr.uri()))
+    ///     .header("X-Auth-Token", "t")
+    ///     .send()
+    ///     .await
+    ///     .unwrap();
+    /// assert_eq!(resp.status(), 404);
+    /// # }
+    /// ```
+    pub fn live(&self) -> &Live {
+        self.emulator.live()
     }
 }

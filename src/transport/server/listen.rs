@@ -2,7 +2,8 @@
 //! code with the [`Limits`] applied, and a graceful shutdown that lets in-flight requests finish.
 
 use super::Limits;
-use axum::Router;
+use axum::extract::ConnectInfo;
+use axum::{Extension, Router};
 use hyper_util::rt::TokioIo;
 use hyper_util::server::graceful::GracefulShutdown;
 use hyper_util::service::TowerToHyperService;
@@ -36,10 +37,10 @@ pub(super) async fn serve(
             },
             () = &mut shutdown => break,
         };
-        let stream = loop {
+        let (stream, peer) = loop {
             tokio::select! {
                 accepted = listener.accept() => match accepted {
-                    Ok((stream, _)) => break stream,
+                    Ok(accepted) => break accepted,
                     // That connection is gone already; the next one may be fine.
                     Err(e) if is_connection_error(&e) => {}
                     // Out of descriptors or memory: say so, and retry in a second (the connection waits in the backlog)
@@ -63,7 +64,8 @@ pub(super) async fn serve(
         stream.set_timeout(Some(limits.write_timeout));
         let conn = http1.serve_connection(
             TokioIo::new(Box::pin(stream)),
-            TowerToHyperService::new(app.clone()),
+            // The peer address, for the admin API's loopback check (as axum's own `serve` would place it).
+            TowerToHyperService::new(app.clone().layer(Extension(ConnectInfo(peer)))),
         );
         let conn = graceful.watch(conn);
         tokio::spawn(async move {

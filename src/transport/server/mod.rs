@@ -27,7 +27,7 @@ use crate::pipeline::Rejection;
 use crate::replay::Replay;
 use axum::Router;
 use axum::body::Body;
-use axum::extract::State;
+use axum::extract::{ConnectInfo, State};
 use dispatch::Dispatcher;
 use http_body_util::{BodyExt, LengthLimitError, Limited};
 use std::net::SocketAddr;
@@ -68,6 +68,10 @@ enum Unread {
 
 async fn handle(State(app): State<App>, req: axum::extract::Request) -> axum::response::Response {
     let (parts, body) = req.into_parts();
+    let peer = parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0);
     let read = tokio::time::timeout(
         app.limits.request_timeout,
         Limited::new(body, app.limits.max_body_bytes).collect(),
@@ -88,6 +92,14 @@ async fn handle(State(app): State<App>, req: axum::extract::Request) -> axum::re
         body,
     );
     to_axum(match unread {
+        // The admin API checks who is asking; without a known peer (a router served elsewhere) nobody is on loopback.
+        None if crate::admin::claims(&request.path) => {
+            let emulator = app.emulator.clone();
+            let peer = peer.unwrap_or_else(|| SocketAddr::from(([0, 0, 0, 0], 0)));
+            app.dispatcher
+                .run(move || emulator.dispatch_from(&request, peer))
+                .await
+        }
         None => answer(&app, request, None).await,
         // Too large or malformed, the body still gets the provider's own error shape.
         Some(Unread::TooLarge) => answer(&app, request, Some(Rejection::BodyTooLarge)).await,
