@@ -3,6 +3,7 @@
 use super::ambiguities::{accepts, describe};
 use super::client::{Auth, Dialect};
 use super::config::Target;
+use super::property::{self, Broken, CaseFuture};
 use super::reference;
 use super::runner::{BoxFuture, Cx, Item, PageSeen, Stop, Walk, WalkStep};
 use crate::http::{Request, Response};
@@ -185,6 +186,35 @@ fn size_of(w: &Walk) -> u64 {
     w.pages.first().map_or(WALK_SIZE, |p| p.size)
 }
 
+/// One generated `(pagesize, page)` of walk `ctx.1` (the page capped at the last one): the page must be its slice.
+fn page_case<'a>(
+    cx: &'a mut Cx,
+    ctx: &'a (Target, Walk),
+    (size, page): (u64, u64),
+) -> CaseFuture<'a> {
+    Box::pin(async move {
+        let (t, base) = ctx;
+        let n = base.items.len();
+        let page = page.min(reference::page_count(size, n).max(1));
+        let e = get(cx, t, &format!("page={page}&pagesize={size}")).await?;
+        let want = base.keys()[reference::page_window(page, size, n)].to_vec();
+        if e.resp.status == 200 && keys(&e.items) == want {
+            return Ok(None);
+        }
+        Ok(Some(Broken {
+            message: "page p of size s is not items (p-1)s+1..ps of the walk".into(),
+            expected: format!("{} tags starting {:?}", want.len(), want.first()),
+            actual: format!(
+                "HTTP {} with {} tags starting {:?}",
+                e.resp.status,
+                e.items.len(),
+                e.items.first().map(|i| &i.key)
+            ),
+            request: e.req,
+        }))
+    })
+}
+
 pub(super) fn concat(cx: &mut Cx) -> BoxFuture<'_> {
     Box::pin(async move {
         for base in cx.walks.clone() {
@@ -224,26 +254,9 @@ pub(super) fn concat(cx: &mut Cx) -> BoxFuture<'_> {
                     );
                 }
             }
-            for _ in 0..cx.cfg.cases {
-                let size = cx.rng.range(1, max);
-                let page = cx.rng.range(1, reference::page_count(size, n).max(1));
-                let e = get(cx, &t, &format!("page={page}&pagesize={size}")).await?;
-                cx.case();
-                let want = base.keys()[reference::page_window(page, size, n)].to_vec();
-                if e.resp.status != 200 || keys(&e.items) != want {
-                    cx.fail(
-                        "page p of size s is not items (p-1)s+1..ps of the walk",
-                        &e.req,
-                        format!("{} tags starting {:?}", want.len(), want.first()),
-                        format!(
-                            "HTTP {} with {} tags starting {:?}",
-                            e.resp.status,
-                            e.items.len(),
-                            e.items.first().map(|i| &i.key)
-                        ),
-                    );
-                }
-            }
+            // Generated pages, shrunk by proptest when one fails; the page number is capped at the last page.
+            let ctx = (t, base);
+            property::check(cx, (1..=max.max(1), 1..=(n as u64).max(1)), &ctx, page_case).await?;
         }
         Ok(())
     })

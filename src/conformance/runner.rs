@@ -268,6 +268,25 @@ impl Cx {
         self.fail_raw(message, client::describe(req), expected, actual);
     }
 
+    /// Records a property's failed case after shrinking: `from` is the generated request it was shrunk from and the
+    /// shrinking steps (`None`: the generated case was already minimal).
+    pub(crate) fn fail_shrunk(
+        &mut self,
+        minimal: super::property::Broken,
+        from: Option<(Request, u32)>,
+    ) {
+        self.fail(
+            minimal.message,
+            &minimal.request,
+            minimal.expected,
+            minimal.actual,
+        );
+        if let (Some((req, steps)), Some(f)) = (from, self.rec.failures.last_mut()) {
+            f.shrunk_from = Some(client::describe(&req));
+            f.shrink_steps = steps;
+        }
+    }
+
     /// Records a failed case whose request is already described.
     pub(crate) fn fail_raw(
         &mut self,
@@ -296,6 +315,8 @@ impl Cx {
             request,
             expected: expected.into(),
             actual: actual.into(),
+            shrunk_from: None,
+            shrink_steps: 0,
             cassette,
         });
     }

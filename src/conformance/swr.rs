@@ -3,6 +3,7 @@
 use super::ambiguities::{accepts, describe};
 use super::client::{Auth, Dialect};
 use super::config::Target;
+use super::property::{self, Broken, CaseFuture};
 use super::reference::{self, Match};
 use super::runner::{BoxFuture, Cx, Item, PageSeen, Stop, Walk, WalkStep};
 use crate::http::{Request, Response};
@@ -321,44 +322,60 @@ fn concat<'a>(cx: &'a mut Cx, l: List) -> BoxFuture<'a> {
             let size = walk_size(cx, n);
             let other = walk(cx, l, base.target.as_ref(), size, "").await?;
             compare_walk(cx, &base, &other, &format!("limit={size}"));
-            for _ in 0..cx.cfg.cases {
-                let limit = cx.rng.range(1, (n as u64).clamp(1, MAX_LIMIT));
-                // The repository page documents offsets that are multiples of the limit only.
-                let offset = match l {
-                    List::Repos => limit * cx.rng.range(0, n as u64 / limit),
-                    List::Tags => cx.rng.range(0, (n as u64).saturating_sub(1)),
-                };
-                let (req, resp, items) = list(
-                    cx,
-                    l,
-                    base.target.as_ref(),
-                    &format!("limit={limit}&offset={offset}"),
-                )
-                .await?;
-                cx.case();
-                let want: Vec<String> =
-                    base.keys()[reference::offset_window(offset, limit, n)].to_vec();
-                let got: Vec<String> = items.iter().map(|i| i.key.clone()).collect();
-                if resp.status != 200 || want != got {
-                    cx.fail(
-                        "the page is not the walk's slice [offset, offset+limit)",
-                        &req,
-                        format!(
-                            "HTTP 200 with {} items starting {:?}",
-                            want.len(),
-                            want.first()
-                        ),
-                        format!(
-                            "HTTP {} with {} items starting {:?}",
-                            resp.status,
-                            got.len(),
-                            got.first()
-                        ),
-                    );
-                }
-            }
+            // Generated slices, shrunk by proptest when one fails. The repository page documents offsets that are
+            // multiples of the limit only.
+            let max = (n as u64).clamp(1, MAX_LIMIT);
+            let top = (n as u64).saturating_sub(1);
+            // Independent ranges, which proptest shrinks by bisection (a flat map would cost far more requests).
+            let slices = (1..=max, 0..=top);
+            let ctx = (l, base);
+            property::check(cx, slices, &ctx, slice_case).await?;
         }
         Ok(())
+    })
+}
+
+/// One generated slice `(limit, offset)` of the list of walk `ctx.1`: the page must be the walk's slice.
+fn slice_case<'a>(
+    cx: &'a mut Cx,
+    ctx: &'a (List, Walk),
+    (limit, at): (u64, u64),
+) -> CaseFuture<'a> {
+    Box::pin(async move {
+        let (l, base) = ctx;
+        let n = base.items.len();
+        // Repository offsets are rounded down to a multiple of the limit (at most `at`, so no overflow).
+        let offset = match l {
+            List::Repos => at / limit * limit,
+            List::Tags => at,
+        };
+        let (req, resp, items) = list(
+            cx,
+            *l,
+            base.target.as_ref(),
+            &format!("limit={limit}&offset={offset}"),
+        )
+        .await?;
+        let want: Vec<String> = base.keys()[reference::offset_window(offset, limit, n)].to_vec();
+        let got: Vec<String> = items.iter().map(|i| i.key.clone()).collect();
+        if resp.status == 200 && want == got {
+            return Ok(None);
+        }
+        Ok(Some(Broken {
+            message: "the page is not the walk's slice [offset, offset+limit)".into(),
+            request: req,
+            expected: format!(
+                "HTTP 200 with {} items starting {:?}",
+                want.len(),
+                want.first()
+            ),
+            actual: format!(
+                "HTTP {} with {} items starting {:?}",
+                resp.status,
+                got.len(),
+                got.first()
+            ),
+        }))
     })
 }
 

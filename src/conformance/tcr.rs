@@ -3,6 +3,7 @@
 use super::ambiguities::{accepts, describe};
 use super::client::{Auth, Dialect};
 use super::config::Target;
+use super::property::{self, Broken, CaseFuture};
 use super::reference::{self, Match};
 use super::runner::{BoxFuture, Cx, Item, PageSeen, Seen, Stop, Walk, WalkStep, judge_seen};
 use crate::http::{Request, Response};
@@ -192,6 +193,34 @@ pub(super) fn discovery(cx: &mut Cx) -> BoxFuture<'_> {
     })
 }
 
+/// One generated `(Limit, page)` of walk `ctx.1` (the page capped at the last one): the page must be its slice.
+fn page_case<'a>(
+    cx: &'a mut Cx,
+    ctx: &'a (Target, Walk),
+    (limit, page): (u64, u64),
+) -> CaseFuture<'a> {
+    Box::pin(async move {
+        let (t, base) = ctx;
+        let n = base.items.len();
+        let page = page.min(reference::page_count(limit, n).max(1));
+        let a = describe_images(cx, t, &[("Limit", json!(limit)), ("Offset", json!(page))]).await?;
+        let want = base.keys()[reference::page_window(page, limit, n)].to_vec();
+        if a.keys() == want {
+            return Ok(None);
+        }
+        Ok(Some(Broken {
+            message: "page Offset=k of Limit=l is not images (k-1)·l+1..k·l of the walk".into(),
+            expected: format!("{} images starting {:?}", want.len(), want.first()),
+            actual: format!(
+                "{}, starting {:?}",
+                a.line(),
+                a.items.first().map(|i| &i.key)
+            ),
+            request: a.req,
+        }))
+    })
+}
+
 pub(super) fn offset_is_page(cx: &mut Cx) -> BoxFuture<'_> {
     Box::pin(async move {
         for base in cx.walks.clone() {
@@ -247,27 +276,9 @@ pub(super) fn offset_is_page(cx: &mut Cx) -> BoxFuture<'_> {
                     cx.fail(format!("Limit={limit}: the walk differs from the discovery walk at position {at}"), &page.request, format!("{:?}", a.get(at)), format!("{:?}", b.get(at)));
                 }
             }
-            for _ in 0..cx.cfg.cases {
-                let limit = cx.rng.range(1, MAX_LIMIT);
-                let page = cx.rng.range(1, reference::page_count(limit, n).max(1));
-                let a =
-                    describe_images(cx, &t, &[("Limit", json!(limit)), ("Offset", json!(page))])
-                        .await?;
-                cx.case();
-                let want = base.keys()[reference::page_window(page, limit, n)].to_vec();
-                if a.keys() != want {
-                    cx.fail(
-                        "page Offset=k of Limit=l is not images (k-1)·l+1..k·l of the walk",
-                        &a.req,
-                        format!("{} images starting {:?}", want.len(), want.first()),
-                        format!(
-                            "{}, starting {:?}",
-                            a.line(),
-                            a.items.first().map(|i| &i.key)
-                        ),
-                    );
-                }
-            }
+            // Generated pages, shrunk by proptest when one fails; the page number is capped at the last page.
+            let ctx = (t, base);
+            property::check(cx, (1..=MAX_LIMIT, 1..=(n as u64).max(1)), &ctx, page_case).await?;
         }
         Ok(())
     })

@@ -60,3 +60,45 @@ async fn the_html_report_is_self_contained_and_escapes_what_the_target_sent() {
     assert!(page.contains("<a href=\"#swr.repos.content-range\">"));
     assert!(page.contains("<section id=\"swr.repos.content-range\">"));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_failing_property_case_is_reported_shrunk() {
+    // Given an SWR variant that reads offset one item too far; when the tag slice property runs
+    let mut config = Config::new(ProviderId::Swr, "http://unused");
+    config.checks = vec!["swr.tags.page.concat".into()];
+    config.targets = vec![regmock::conformance::Target::swr("group", "bulk-app")];
+    config.seed = 42;
+    // The shifted discovery walk hides the bug past offset 100, so only offsets below it fail: enough cases to meet one.
+    config.cases = 64;
+    let options = Options::default().with(SwrQuirks(vec![SwrQuirk::OffsetOffByOne]));
+    let report = conform_with(options, Credentials::default(), config).await;
+    // Then the generated failing slice is shrunk to the smallest one: limit 1 at the first shifted offset, 1
+    let check = report
+        .checks
+        .iter()
+        .find(|c| c.id == "swr.tags.page.concat")
+        .unwrap();
+    let shrunk = check
+        .failures
+        .iter()
+        .find(|f| f.shrunk_from.is_some())
+        .unwrap_or_else(|| panic!("no shrunk failure: {}", report.human()));
+    assert!(
+        shrunk.request.ends_with("tags?limit=1&offset=1"),
+        "{}",
+        report.human()
+    );
+    assert!(shrunk.shrink_steps > 0);
+    assert_ne!(shrunk.shrunk_from.as_deref(), Some(shrunk.request.as_str()));
+    // And the human report prints the seed, the minimal request, where it was shrunk from, expected vs actual, the source
+    let human = report.human();
+    for part in [
+        "--seed 42",
+        "shrunk:   in ",
+        "request:  GET /v2/manage/namespaces/",
+        "expected: HTTP 200 with 1 items",
+        "source:   SWR API reference",
+    ] {
+        assert!(human.contains(part), "{part} missing from {human}");
+    }
+}

@@ -97,9 +97,22 @@ pub fn render(report: &Report) -> String {
         for f in &c.failures {
             let _ = writeln!(
                 out,
-                "<h3>{}</h3>\n<p>Request:</p><pre>{}</pre>\n<p>Expected:</p><pre>{}</pre>\n<p>Actual:</p><pre>{}</pre>",
+                "<h3>{}</h3>\n<p>Request:</p><pre>{}</pre>",
                 escape(&f.message),
-                escape(&f.request),
+                escape(&f.request)
+            );
+            if let Some(from) = &f.shrunk_from {
+                let _ = writeln!(
+                    out,
+                    "<p>Shrunk in {} steps (seed {}) from:</p><pre>{}</pre>",
+                    f.shrink_steps,
+                    report.seed,
+                    escape(from)
+                );
+            }
+            let _ = writeln!(
+                out,
+                "<p>Expected:</p><pre>{}</pre>\n<p>Actual:</p><pre>{}</pre>",
                 escape(&f.expected),
                 escape(&f.actual)
             );

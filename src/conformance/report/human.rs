@@ -1,5 +1,6 @@
 //! The human report: one line per check (outcome, severity, requests, cases), the verdict, then every failure with
-//! the seed, the minimal request, expected vs actual and the doc passage.
+//! the seed, the minimal request (a generated case shrunk, with the case it was shrunk from), expected vs actual and the
+//! doc passage.
 
 use super::{Outcome, Report, Verdict};
 use std::fmt::Write;
@@ -93,6 +94,15 @@ pub fn render(report: &Report) -> String {
                 "    request:  {}",
                 f.request.replace('\n', "\n              ")
             );
+            if let Some(from) = &f.shrunk_from {
+                let _ = writeln!(
+                    out,
+                    "    shrunk:   in {} steps (seed {}) from {}",
+                    f.shrink_steps,
+                    report.seed,
+                    from.replace('\n', "\n              ")
+                );
+            }
             let _ = writeln!(out, "    expected: {}", f.expected);
             let _ = writeln!(out, "    actual:   {}", f.actual);
         }

@@ -45,11 +45,11 @@ pub fn render(report: &Report) -> String {
         let details = || {
             let mut text = format!("{}\nsource: {}\nseed: {}\n", c.title, c.source, report.seed);
             for f in &c.failures {
-                let _ = write!(
-                    text,
-                    "\n- {}\n  request: {}\n  expected: {}\n  actual: {}\n",
-                    f.message, f.request, f.expected, f.actual
-                );
+                let _ = write!(text, "\n- {}\n  request: {}\n", f.message, f.request);
+                if let Some(from) = &f.shrunk_from {
+                    let _ = writeln!(text, "  shrunk in {} steps from: {from}", f.shrink_steps);
+                }
+                let _ = write!(text, "  expected: {}\n  actual: {}\n", f.expected, f.actual);
             }
             text
         };

@@ -48,6 +48,13 @@ pub struct Failure {
     pub expected: String,
     /// What the target answered.
     pub actual: String,
+    /// For a generated (property) case: the failing request proptest generated, which `request` is the shrunk,
+    /// minimal form of.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub shrunk_from: Option<String>,
+    /// Shrinking steps from `shrunk_from` to `request` (0 when not shrunk).
+    #[serde(skip_serializing_if = "is_zero")]
+    pub shrink_steps: u32,
     /// The failing exchange in the format of `cassettes/` (unredacted in memory; [`Report::write_cassettes`] and
     /// [`Cassette::save`] redact secrets), when the failure names one request the suite sent.
     #[serde(skip)]
@@ -79,6 +86,10 @@ pub struct CheckReport {
     pub failures: Vec<Failure>,
     /// Failures beyond those listed.
     pub more_failures: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 /// Most failures a check lists; the rest are counted.
