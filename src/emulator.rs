@@ -321,6 +321,23 @@ impl Emulator {
         self.answer_delivered(req, None)
     }
 
+    /// Answers a request from a network client at `peer` as [`Emulator::dispatch_from`] does, with what a transport
+    /// must still do (delay, socket fault).
+    ///
+    /// ```
+    /// use regmock::{Emulator, http::Request};
+    /// let emu = Emulator::embedded();
+    /// let health = Request::get("/__regmock/health");
+    /// assert_eq!(emu.deliver_from(&health, "127.0.0.1:40000".parse().unwrap()).response.status, 200);
+    /// ```
+    pub fn deliver_from(&self, req: &Request, peer: SocketAddr) -> Delivered {
+        if admin::claims(&req.path) {
+            // Admin paths are never faulted; their peer check is dispatch_from's.
+            return self.dispatch_from(req, peer).into();
+        }
+        self.answer_delivered(req, None)
+    }
+
     fn answer(&self, req: &Request, rejection: Option<Rejection>) -> Response {
         self.answer_delivered(req, rejection).response
     }

@@ -69,6 +69,14 @@ pub(crate) struct ServeArgs {
     /// instead of the emulator's answer.
     #[arg(long, requires = "cassettes")]
     strict_replay: bool,
+    /// Inject a fault (repeatable): KIND[=VALUE][,KEY=VALUE]..., e.g. `throttle,op=DescribeImages,first=2` or
+    /// `latency=200ms..500ms,seed=7`. Kinds: latency, error, code, throttle, malformed, reset, close-after-headers,
+    /// truncate, drip (README, "Faults").
+    #[arg(long = "fault", value_name = "SPEC", value_parser = regmock::faults::FaultRule::parse)]
+    faults_inline: Vec<regmock::faults::FaultRule>,
+    /// Fault rules from a YAML or JSON file (`faults:` and a list of rules), tried before the --fault ones.
+    #[arg(long = "faults", value_name = "FILE")]
+    faults_file: Option<PathBuf>,
     /// Keep the last N requests (method, target, headers and body, secrets included, and what was answered) in
     /// memory, readable at GET /__regmock/requests; 0 keeps none (the journal is off by default).
     #[arg(long, value_name = "N", default_value_t = 0)]
@@ -209,6 +217,7 @@ pub(crate) fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
         open: args.admin_open,
     };
     let emulator = Emulator::with_admin(dataset, credentials, options, admin);
+    add_faults(&emulator, &args)?;
     let replay = match &args.cassettes {
         Some(dir) => Some(
             Replay::from_dir(emulator.clone(), dir)
@@ -319,4 +328,26 @@ fn shutdown_signal() -> anyhow::Result<impl Future<Output = anyhow::Result<()>>>
     }
     #[cfg(not(unix))]
     Ok(async { tokio::signal::ctrl_c().await.context("waiting for Ctrl-C") })
+}
+
+/// The rules of `--faults FILE`, then those of each `--fault`, in order.
+fn add_faults(emulator: &Emulator, args: &ServeArgs) -> anyhow::Result<()> {
+    let from_file = match &args.faults_file {
+        Some(path) => {
+            regmock::faults::FaultsFile::from_path(path)
+                .map_err(anyhow::Error::msg)?
+                .faults
+        }
+        None => Vec::new(),
+    };
+    for rule in from_file
+        .into_iter()
+        .chain(args.faults_inline.iter().cloned())
+    {
+        emulator
+            .faults()
+            .add(rule)
+            .map_err(|e| anyhow::anyhow!("fault rule refused: {e}"))?;
+    }
+    Ok(())
 }

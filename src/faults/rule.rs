@@ -247,9 +247,7 @@ impl FaultRule {
             FaultKind::Error { status: Some(s) } if !ERROR_STATUSES.contains(s) => Err(format!(
                 "error: status {s} is not one of 500, 502, 503, 504"
             )),
-            FaultKind::Code(code) if code.trim().is_empty() => {
-                Err("code: name a catalogue code or forbidden/internal-error".into())
-            }
+            FaultKind::Code(code) => known_code(code, &self.scope),
             FaultKind::Throttle { retry_after_secs } if *retry_after_secs > 3600 => {
                 Err("throttle: retry_after is at most 3600 seconds".into())
             }
@@ -429,4 +427,30 @@ impl From<FaultRule> for RuleSpec {
         }
         spec
     }
+}
+
+/// A code fault must name a named fault or a code some provider in scope has, so a typo is refused when the rule is
+/// added rather than answered as the provider's "unknown fault" 400 on every request.
+fn known_code(code: &str, scope: &Scope) -> Result<(), String> {
+    let crate::pipeline::Fault::Code(code) = crate::pipeline::Fault::parse(code) else {
+        return Ok(());
+    };
+    let in_scope: Vec<_> = crate::providers::PROVIDERS
+        .iter()
+        .filter(|p| scope.provider.is_none_or(|id| id == p.id()))
+        .collect();
+    if in_scope
+        .iter()
+        .any(|p| p.error_codes().contains(&code.as_str()))
+    {
+        return Ok(());
+    }
+    let codes: Vec<String> = in_scope
+        .iter()
+        .map(|p| format!("{}: {}", p.id().as_str(), p.error_codes().join(", ")))
+        .collect();
+    Err(format!(
+        "code: {code:?} is not forbidden, internal-error or a catalogue code ({})",
+        codes.join("; ")
+    ))
 }

@@ -5,6 +5,7 @@
 
 use crate::Emulator;
 use crate::admin::{self, AdminOptions, Live};
+use crate::faults::{FaultRule, Faults, RuleId};
 use crate::http::{Request, Response};
 use crate::model::Dataset;
 use crate::pipeline::{Credentials, Options, Spec};
@@ -20,7 +21,18 @@ pub struct EmulatorResponder(pub Emulator);
 
 impl Respond for EmulatorResponder {
     fn respond(&self, request: &wiremock::Request) -> ResponseTemplate {
-        to_template(self.0.dispatch(&from_wiremock(request)))
+        let delivered = self.0.deliver(&from_wiremock(request));
+        match delivered.socket {
+            // wiremock writes whole answers only: say so rather than answer as if nothing had been asked.
+            Some(fault) => ResponseTemplate::new(500).set_body_json(serde_json::json!({
+                "message": format!(
+                    "regmock: the socket fault {fault:?} needs regmock serve or transport::server::spawn*; \
+                     the in-test transport cannot produce it"
+                )
+            })),
+            // Latency is wiremock's own delay: the answer waits without holding a thread.
+            None => to_template(delivered.response).set_delay(delivered.delay),
+        }
     }
 }
 
@@ -152,6 +164,47 @@ impl<P: Spec> ProviderMock<P> {
     /// The emulator behind the mock.
     pub fn emulator(&self) -> &Emulator {
         &self.emulator
+    }
+
+    /// The mock's fault rules (shared with [`ProviderMock::emulator`]): remove or clear them here. Add them with
+    /// [`ProviderMock::fault`], which refuses the faults only a real socket can produce.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let tcr = regmock::TcrMock::start().await;
+    /// tcr.fault(regmock::faults::FaultRule::parse("throttle,first=1").unwrap()).unwrap();
+    /// assert_eq!(tcr.faults().rules().len(), 1);
+    /// tcr.faults().clear();
+    /// # }
+    /// ```
+    pub fn faults(&self) -> &Faults {
+        self.emulator.faults()
+    }
+
+    /// Adds a fault rule; latency becomes wiremock's delay. Socket faults (reset, close-after-headers, truncate, drip)
+    /// are refused: wiremock writes whole answers only, so they need `regmock serve` or
+    /// [`crate::transport::server::spawn`].
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// use regmock::faults::FaultRule;
+    /// let swr = regmock::SwrMock::start().await;
+    /// swr.fault(FaultRule::parse("error=503,first=1").unwrap()).unwrap();
+    /// assert!(swr.fault(FaultRule::parse("reset").unwrap()).unwrap_err().contains("regmock serve"));
+    /// let get = || reqwest::Client::new().get(format!("{}/v2/manage/repos", swr.uri())).header("X-Auth-Token", "t").send();
+    /// assert_eq!(get().await.unwrap().status(), 503);
+    /// assert_eq!(get().await.unwrap().status(), 200);
+    /// # }
+    /// ```
+    pub fn fault(&self, rule: FaultRule) -> Result<RuleId, String> {
+        if rule.kind.needs_socket() {
+            return Err(format!(
+                "the {} fault needs a real socket: use regmock serve or transport::server::spawn, not the in-test \
+                 transport",
+                rule.kind.name()
+            ));
+        }
+        self.faults().add(rule)
     }
 
     /// The requests the emulator answered, oldest first: the last

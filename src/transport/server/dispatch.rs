@@ -9,6 +9,7 @@
 
 use super::own_answer;
 use crate::Emulator;
+use crate::faults::Delivered;
 use crate::http::{Request, Response};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -57,6 +58,21 @@ impl Dispatcher {
         }
         let emulator = emulator.clone();
         Self::blocking(move || emulator.dispatch(&request)).await
+    }
+
+    /// The emulator's answer to `request` with its fault rules' delay and socket fault, run as
+    /// [`Dispatcher::dispatch`].
+    pub(super) async fn deliver(&self, emulator: &Emulator, request: Request) -> Delivered {
+        if let Some(_slot) = self.try_inline() {
+            return emulator.deliver(&request);
+        }
+        let emulator = emulator.clone();
+        tokio::task::spawn_blocking(move || emulator.deliver(&request))
+            .await
+            // Only a panic in dispatch (a bug) or a runtime shutting down gets here.
+            .unwrap_or_else(|_| {
+                own_answer(500, "regmock: the emulator failed on this request").into()
+            })
     }
 
     /// Runs `answer` (a replay, which may dispatch) inline or on the blocking pool, as [`Dispatcher::dispatch`].

@@ -2,6 +2,7 @@
 //! code with the [`Limits`] applied, and a graceful shutdown that lets in-flight requests finish.
 
 use super::Limits;
+use super::faulty::{FaultyIo, SocketFaultSlot};
 use axum::extract::ConnectInfo;
 use axum::{Extension, Router};
 use hyper_util::rt::TokioIo;
@@ -62,10 +63,16 @@ pub(super) async fn serve(
         // the answer's memory.
         let mut stream = TimeoutWriter::new(stream);
         stream.set_timeout(Some(limits.write_timeout));
+        // Fault rules' socket faults, armed by the handler and applied to this connection's bytes.
+        let socket_faults = SocketFaultSlot::default();
         let conn = http1.serve_connection(
-            TokioIo::new(Box::pin(stream)),
+            TokioIo::new(FaultyIo::new(Box::pin(stream), socket_faults.clone())),
             // The peer address, for the admin API's loopback check (as axum's own `serve` would place it).
-            TowerToHyperService::new(app.clone().layer(Extension(ConnectInfo(peer)))),
+            TowerToHyperService::new(
+                app.clone()
+                    .layer(Extension(ConnectInfo(peer)))
+                    .layer(Extension(socket_faults)),
+            ),
         );
         let conn = graceful.watch(conn);
         tokio::spawn(async move {

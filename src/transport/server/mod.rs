@@ -16,6 +16,7 @@
 //! Limits (head and body size, timeouts, connections) are described in [`Limits`].
 
 mod dispatch;
+mod faulty;
 mod limits;
 mod listen;
 
@@ -72,6 +73,8 @@ async fn handle(State(app): State<App>, req: axum::extract::Request) -> axum::re
         .extensions
         .get::<ConnectInfo<SocketAddr>>()
         .map(|c| c.0);
+    // Set by this server's accept loop; a router served elsewhere has none (see `faulty.rs`).
+    let socket_faults = parts.extensions.get::<faulty::SocketFaultSlot>().cloned();
     let read = tokio::time::timeout(
         app.limits.request_timeout,
         Limited::new(body, app.limits.max_body_bytes).collect(),
@@ -99,6 +102,9 @@ async fn handle(State(app): State<App>, req: axum::extract::Request) -> axum::re
             app.dispatcher
                 .run(move || emulator.dispatch_from(&request, peer))
                 .await
+        }
+        None if app.replay.is_none() => {
+            faulty::faulted(&app, request, socket_faults.as_ref()).await
         }
         None => answer(&app, request, None).await,
         // Too large or malformed, the body still gets the provider's own error shape.
