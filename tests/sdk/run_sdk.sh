@@ -20,6 +20,10 @@ for script in "$@"; do scripts+=("$(absolute "$script")"); done
 cd "$(dirname "$0")/../.."
 
 cargo build --locked --quiet
+# The retry checks start a `regmock serve` of their own with fault rules (tests/sdk/faulted_serve.py).
+target="${CARGO_TARGET_DIR:-target}"
+case "$target" in /*) ;; *) target="$PWD/$target" ;; esac
+export REGMOCK_BIN="$target/debug/regmock"
 log="$(mktemp)"
 "${CARGO_TARGET_DIR:-target}/debug/regmock" serve --addr 127.0.0.1:0 >"$log" 2>&1 &
 server=$!

@@ -15,6 +15,7 @@ os.environ["HOME"] = tempfile.mkdtemp(prefix="regmock-sdk-home-")
 from huaweicloudsdkcore.auth.credentials import BasicCredentials  # noqa: E402
 from huaweicloudsdkcore.exceptions import exceptions  # noqa: E402
 from huaweicloudsdkcore.http.http_config import HttpConfig  # noqa: E402
+from faulted_serve import FaultedServe, header  # noqa: E402
 from huaweicloudsdkswr.v2 import (  # noqa: E402
     ListReposDetailsRequest,
     ListRepositoryTagsRequest,
@@ -251,6 +252,39 @@ def check_internal_500(c):
     assert e.error_code.startswith("SVCSTG.SWR.5"), e.error_code
 
 
+def check_throttle_no_retry():
+    # Without retry_times the SDK raises the first 429 (urllib3's "too many 429" message, the body discarded).
+    with FaultedServe("throttle,provider=swr,first=2,retry-after=1") as srv:
+        e = raised(
+            exceptions.ClientRequestException,
+            lambda: client(srv.base).list_repos_details(ListReposDetailsRequest(namespace="group", name="busybox")),
+        )
+        assert e.status_code == 429, e.status_code
+        assert [r["status"] for r in srv.requests()] == [429], srv.requests()
+
+
+def check_throttle_retried():
+    # retry_times=3: urllib3 resends the byte-identical signed request after Retry-After (1 s) until it succeeds.
+    with FaultedServe("throttle,provider=swr,first=2,retry-after=1") as srv:
+        c = client(srv.base, retry_times=3)
+        check_list_repos(c)
+        sent = srv.requests()
+        assert [r["status"] for r in sent] == [429, 429, 200], [r["status"] for r in sent]
+        assert len({header(r, "X-Sdk-Date") for r in sent}) == 1, "a resend, not a re-signed request"
+        assert len({header(r, "Authorization") for r in sent}) == 1
+
+
+def check_throttle_retries_exhausted():
+    # retry_times=1 against two throttled answers: two requests, then the 429 is raised.
+    with FaultedServe("throttle,provider=swr,first=2,retry-after=1") as srv:
+        e = raised(
+            exceptions.ClientRequestException,
+            lambda: client(srv.base, retry_times=1).list_repos_details(ListReposDetailsRequest()),
+        )
+        assert e.status_code == 429, e.status_code
+        assert [r["status"] for r in srv.requests()] == [429, 429]
+
+
 def check_wrong_secret_401(base):
     e = raised(
         exceptions.ClientRequestException,
@@ -285,6 +319,10 @@ def main():
         ("project id: signed X-Project-Id is accepted", lambda: check_project_id_signed(base)),
         ("ignore_content_type_for_get_request: no Content-Type, accepted", lambda: check_no_content_type(base)),
         ("vendor sample with_region, HUAWEICLOUD_SDK_REGION_SWR_CN_NORTH_4", lambda: check_vendor_sample_region(base)),
+        ("throttle fault, retry_times=0: the first 429 raises, 1 request", check_throttle_no_retry),
+        ("throttle fault first=2, retry_times=3: same signed request resent after Retry-After, 200 on the 3rd",
+         check_throttle_retried),
+        ("throttle fault first=2, retry_times=1: 2 requests, then 429 raises", check_throttle_retries_exhausted),
     ]
     passed = failed = 0
     for name, run in checks:

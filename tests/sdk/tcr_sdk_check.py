@@ -16,6 +16,7 @@ from urllib.parse import urlparse
 for _name in ("HTTP_PROXY", "http_proxy", "HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy"):
     os.environ.pop(_name, None)
 
+from faulted_serve import FaultedServe  # noqa: E402
 from tencentcloud.common import credential  # noqa: E402
 from tencentcloud.common.exception.tencent_cloud_sdk_exception import TencentCloudSDKException  # noqa: E402
 from tencentcloud.common.profile.client_profile import ClientProfile  # noqa: E402
@@ -272,6 +273,45 @@ def check_retryer(endpoint, c):
         time.sleep(LIMIT_WINDOW_SLEEP)
 
 
+def endpoint_of(base):
+    return urlparse(base).netloc
+
+
+def check_throttle_no_retryer():
+    # The default retryer makes no retries: one request, RequestLimitExceeded raised.
+    with FaultedServe("throttle,provider=tcr,op=DescribeImages,first=1") as srv:
+        assert_error(raised(lambda: describe(client(endpoint_of(srv.base)))), "RequestLimitExceeded")
+        assert [r["status"] for r in srv.requests()] == [200], "TCR errors are HTTP 200"
+
+
+def check_throttle_standard_retryer():
+    # StandardRetryer(max_attempts=3) retries RequestLimitExceeded. Known SDK defect (python-common
+    # tencentcloud/common/retry.py): the error of one attempt is never cleared, so after the one throttled answer it
+    # still makes every remaining attempt (both answered successfully) and raises the first error at the end.
+    # Asserted as the SDK behaves: 3 requests, the first throttled, RequestLimitExceeded raised.
+    with FaultedServe("throttle,provider=tcr,op=DescribeImages,first=1") as srv:
+        retrying = client(endpoint_of(srv.base), retryer=StandardRetryer(max_attempts=3, backoff_fn=lambda n: 0.1))
+        outcome = None
+        try:
+            resp = describe(retrying)
+            outcome = f"success ({resp.TotalCount} images)"
+        except TencentCloudSDKException as e:
+            assert_error(e, "RequestLimitExceeded")
+            outcome = "RequestLimitExceeded"
+        sent = srv.requests()
+        print(f"      StandardRetryer(3) after 1 throttled answer: {len(sent)} requests, {outcome}", flush=True)
+        assert len(sent) == 3, f"{len(sent)} requests"
+        assert outcome == "RequestLimitExceeded", outcome
+
+
+def check_throttle_retryer_fault_on_every_call():
+    # Throttled every time: max_attempts requests, RequestLimitExceeded.
+    with FaultedServe("throttle,provider=tcr") as srv:
+        retrying = client(endpoint_of(srv.base), retryer=StandardRetryer(max_attempts=2, backoff_fn=lambda n: 0.1))
+        assert_error(raised(lambda: describe(retrying)), "RequestLimitExceeded")
+        assert len(srv.requests()) == 2
+
+
 def main():
     if len(sys.argv) != 2 or not sys.argv[1].startswith(("http://", "https://")):
         sys.exit("usage: tcr_sdk_check.py BASE_URL   (e.g. http://127.0.0.1:8080)")
@@ -311,6 +351,11 @@ def main():
         ("rate limit: RequestLimitExceeded in a tight loop, OK again 1.1 s later", lambda: check_rate_limit(c)),
         ("StandardRetryer(max_attempts=3) after the limit: success or RequestLimitExceeded",
          (lambda: check_retryer(endpoint, c)) if StandardRetryer else None),
+        ("throttle fault first=1, default retryer: 1 request, RequestLimitExceeded", check_throttle_no_retryer),
+        ("throttle fault first=1, StandardRetryer(3): 3 requests and the first error raised (SDK defect)",
+         check_throttle_standard_retryer if StandardRetryer else None),
+        ("throttle fault always, StandardRetryer(2): 2 requests, RequestLimitExceeded",
+         check_throttle_retryer_fault_on_every_call if StandardRetryer else None),
     ]
     passed = failed = skipped = 0
     for name, run in checks:
