@@ -224,6 +224,14 @@ fn put_tag_creates_then_replaces_and_the_provider_serves_it() {
     );
     assert_eq!(created.status, 201, "{}", message_of(&created));
     assert_eq!(json_of(&created)["tag"]["name"], "1.37");
+    let derived = json_of(&created)["tag"]["config_digest"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert!(
+        derived.starts_with("sha256:"),
+        "the tag as served: {derived}"
+    );
     let got = emu.dispatch(&common::swr_get(&format!("{BUSYBOX_TAGS}/1.37")));
     assert_eq!(got.status, 200);
     assert_eq!(json_of(&got)["size"], 42);
@@ -790,4 +798,64 @@ async fn serve_without_journal_keeps_nothing_and_admin_changes_work() {
     );
     let back = common::send(&base, &common::swr_get(&format!("{BUSYBOX_TAGS}/latest"))).await;
     assert_eq!(back.status, 200);
+}
+
+// ---- fault rules ----
+
+#[test]
+fn fault_rules_are_listed_added_and_removed_over_http() {
+    let emu = Emulator::embedded();
+    let added = call(
+        &emu,
+        "POST",
+        "/__regmock/faults",
+        Some(json!("error=503,provider=swr")),
+    );
+    assert_eq!(
+        added.status,
+        201,
+        "{}",
+        String::from_utf8_lossy(&added.body)
+    );
+    let id = json_of(&added)["id"].as_u64().unwrap();
+    assert_eq!(emu.dispatch(&common::swr_get(BUSYBOX_TAGS)).status, 503);
+    // Admin requests are never faulted.
+    let listed = call(&emu, "GET", "/__regmock/faults", None);
+    assert_eq!(listed.status, 200);
+    let rules = json_of(&listed)["faults"].clone();
+    assert_eq!(
+        (rules[0]["id"].as_u64(), rules[0]["fired"].as_u64()),
+        (Some(id), Some(1))
+    );
+    let removed = call(&emu, "DELETE", &format!("/__regmock/faults/{id}"), None);
+    assert_eq!(removed.status, 200);
+    assert_eq!(
+        call(&emu, "DELETE", &format!("/__regmock/faults/{id}"), None).status,
+        404
+    );
+    assert_eq!(emu.dispatch(&common::swr_get(BUSYBOX_TAGS)).status, 200);
+    // The file's JSON shape is accepted too; DELETE clears every rule.
+    let json_rule = call(
+        &emu,
+        "POST",
+        "/__regmock/faults",
+        Some(json!({"fault": "throttle", "retry_after": 1})),
+    );
+    assert_eq!(
+        json_rule.status,
+        201,
+        "{}",
+        String::from_utf8_lossy(&json_rule.body)
+    );
+    assert_eq!(call(&emu, "DELETE", "/__regmock/faults", None).status, 200);
+    assert!(emu.faults().rules().is_empty());
+    for bad in [json!("no-such-fault"), json!({"fault": 7}), json!([1])] {
+        let resp = call(&emu, "POST", "/__regmock/faults", Some(bad.clone()));
+        assert_eq!(resp.status, 400, "{bad}");
+        assert!(
+            message_of(&resp).starts_with("regmock: not a fault rule"),
+            "{bad}"
+        );
+    }
+    assert!(emu.faults().rules().is_empty());
 }

@@ -125,6 +125,28 @@ impl Live {
         self.swap(self.loaded.clone());
     }
 
+    /// The tag called `name` of the repository at `at`, as served now (with the values preparing derived, such as a
+    /// left-out `config_digest`).
+    ///
+    /// ```
+    /// let emu = regmock::Emulator::embedded();
+    /// let at = regmock::admin::RepoAddress::swr("group", "busybox");
+    /// assert!(emu.live().tag(&at, "latest").is_some());
+    /// assert!(emu.live().tag(&at, "nothing").is_none());
+    /// ```
+    pub fn tag(&self, at: &RepoAddress, name: &str) -> Option<Tag> {
+        let data = self.snapshot();
+        let registry = data.registries.iter().find(|r| {
+            r.provider == at.provider && at.registry.as_deref().is_none_or(|n| r.name == n)
+        })?;
+        let repo = registry.repository(&at.namespace, &at.repository).ok()?;
+        let i = repo
+            .tags
+            .binary_search_by(|t| t.name.as_str().cmp(name))
+            .ok()?;
+        Some(repo.tags[i].clone())
+    }
+
     /// Adds `tag` to the repository at `at`, or replaces the tag of that name.
     ///
     /// ```

@@ -7,6 +7,8 @@
 //! | `GET /__regmock/requests[?limit=N]` | the journal, oldest first (the newest N) |
 //! | `DELETE /__regmock/requests` | empties the journal |
 //! | `POST /__regmock/reset` | serves the loaded dataset again |
+//! | `GET`/`POST`/`DELETE /__regmock/faults` | lists / adds / removes every fault rule ([`crate::faults`]) |
+//! | `DELETE /__regmock/faults/{id}` | removes one fault rule |
 //! | `PUT`/`DELETE /__regmock/tags/{repository}/{tag}` | adds or replaces / removes a tag |
 //! | `PUT`/`DELETE /__regmock/repositories/{repository}` | adds or replaces / removes a repository |
 //!

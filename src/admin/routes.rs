@@ -11,7 +11,8 @@ use percent_encoding::percent_decode_str;
 use serde_json::{Map, Value, json};
 
 /// The endpoints, for the answer to a path that is none of them.
-const ENDPOINTS: &str = "GET|DELETE /__regmock/requests, POST /__regmock/reset, PUT|DELETE \
+const ENDPOINTS: &str = "GET|DELETE /__regmock/requests, POST /__regmock/reset, GET|POST|DELETE \
+                         /__regmock/faults, DELETE /__regmock/faults/{id}, PUT|DELETE \
                          /__regmock/tags/{repository}/{tag}, PUT|DELETE /__regmock/repositories/{repository}, GET \
                          /__regmock/health";
 
@@ -46,6 +47,27 @@ pub(crate) fn answer(emu: &Emulator, req: &Request, now: DateTime<Utc>) -> Respo
             "PUT" | "DELETE" => tag_change(emu.live(), req, at, tag, now),
             _ => not_allowed("PUT, DELETE"),
         },
+        ["faults"] => match method {
+            "GET" => Response::json(200, &json!({ "faults": emu.faults().status() })),
+            "POST" => add_fault(emu.faults(), req),
+            "DELETE" => {
+                emu.faults().clear();
+                message(200, "regmock: no fault rules")
+            }
+            _ => not_allowed("GET, POST, DELETE"),
+        },
+        ["faults", id] => match method {
+            "DELETE" => match id.parse::<crate::faults::RuleId>() {
+                Ok(id) if emu.faults().remove(id) => {
+                    message(200, &format!("regmock: removed fault rule {id}"))
+                }
+                _ => message(
+                    404,
+                    &format!("regmock: no fault rule {id:?}; GET /__regmock/faults lists them"),
+                ),
+            },
+            _ => not_allowed("DELETE"),
+        },
         ["repositories", at @ ..] if !at.is_empty() => match method {
             "PUT" | "DELETE" => repository_change(emu.live(), req, at, now),
             _ => not_allowed("PUT, DELETE"),
@@ -70,6 +92,23 @@ fn decode(segment: &str) -> Result<String, Response> {
                 &format!("regmock: path segment {segment:?} is not UTF-8 once decoded"),
             )
         })
+}
+
+/// `POST /__regmock/faults`: a rule in the faults file's JSON shape, or a JSON string in the `--fault` flag's form.
+fn add_fault(faults: &crate::faults::Faults, req: &Request) -> Response {
+    use crate::faults::FaultRule;
+    let rule = match serde_json::from_slice::<Value>(&req.body) {
+        Ok(Value::String(text)) => FaultRule::parse(&text),
+        Ok(value) => serde_json::from_value::<FaultRule>(value).map_err(|e| e.to_string()),
+        Err(e) => Err(format!("the body is not JSON: {e}")),
+    };
+    match rule.and_then(|rule| faults.add(rule)) {
+        Ok(id) => Response::json(
+            201,
+            &json!({"message": format!("regmock: added fault rule {id}"), "id": id}),
+        ),
+        Err(why) => message(400, &format!("regmock: not a fault rule: {why}")),
+    }
 }
 
 fn not_allowed(allow: &str) -> Response {
@@ -150,10 +189,11 @@ fn tag_change(live: &Live, req: &Request, at: &[&str], name: &str, now: DateTime
         },
         Err(refusal) => return refusal,
     };
-    let stored = json!(tag);
     match live.put_tag(&at, tag) {
         Ok(put) => {
             let (status, verb) = put_words(put);
+            // As served, with what preparing derived (a left-out config digest).
+            let stored = json!(live.tag(&at, name));
             changed(
                 status,
                 format!("regmock: {verb} tag {name:?} in {at}"),
