@@ -5,6 +5,7 @@ use clap::{Args, ValueEnum};
 use regmock::conformance::{Config, Target, run};
 use regmock::model::ProviderId;
 use regmock::pipeline::{DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -194,6 +195,8 @@ pub(crate) fn run_conform(args: ConformArgs) -> anyhow::Result<ExitCode> {
     config.checks = args.checks.clone();
     config.exclude_checks = args.exclude_checks.clone();
     config.rate = args.rate;
+    // Progress only for a person watching: a pipe or a CI log gets the reports alone.
+    config.progress = std::io::stderr().is_terminal();
     if let Some(t) = targets(&args)? {
         config.targets = t;
     }

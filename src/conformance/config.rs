@@ -101,6 +101,9 @@ pub struct Config {
     pub rate: Option<u32>,
     /// Where discovery starts.
     pub targets: Vec<Target>,
+    /// Draw a progress line on stderr (check, checks done, cases, elapsed); `regmock conform` sets it when stderr is a
+    /// terminal. Off by default: a library caller's stderr stays quiet.
+    pub progress: bool,
 }
 
 impl Config {
@@ -120,6 +123,7 @@ impl Config {
             expected_failures: Vec::new(),
             rate: None,
             targets: default_targets(provider),
+            progress: false,
         }
     }
 

@@ -35,6 +35,7 @@ mod client;
 pub mod config;
 mod exchange;
 mod ncr;
+mod progress;
 mod property;
 pub mod reference;
 pub mod report;

@@ -212,6 +212,8 @@ pub(crate) struct Cx {
     /// The description of the current check's latest request: a failure that names a request the suite never sent as
     /// such (a filter described without its paging) gets this exchange.
     latest: Option<String>,
+    /// The terminal's progress line.
+    progress: super::progress::Progress,
 }
 
 impl Cx {
@@ -255,6 +257,7 @@ impl Cx {
     /// Counts one judged case.
     pub(crate) fn case(&mut self) {
         self.rec.cases += 1;
+        self.progress.cases(self.rec.cases);
     }
 
     /// Records a failed case.
@@ -413,6 +416,12 @@ pub async fn run(config: &Config) -> Report {
                 current: None,
                 exchanges: Default::default(),
                 latest: None,
+                progress: super::progress::Progress::new(
+                    config.progress,
+                    checks::of(config.provider)
+                        .filter(|c| config.selects(c.id))
+                        .count(),
+                ),
             };
             for c in checks::of(config.provider) {
                 let is_discovery = c.id.ends_with(".discovery");
@@ -420,7 +429,11 @@ pub async fn run(config: &Config) -> Report {
                     reports.push(blank(c, Outcome::Skip, Some("not selected".into()), config));
                     continue;
                 }
+                cx.progress.start(c.id);
                 let mut report = run_one(&mut cx, c).await;
+                if config.selects(c.id) {
+                    cx.progress.finish();
+                }
                 total_requests += report.requests;
                 if !config.selects(c.id) {
                     // Discovery always runs (every check needs it) but is only reported when selected.
@@ -430,6 +443,7 @@ pub async fn run(config: &Config) -> Report {
                 }
                 reports.push(report);
             }
+            cx.progress.clear();
             if cx.accepted == 0 && cx.refused.is_none() && total_requests > 0 {
                 for r in &mut reports {
                     if r.outcome == Outcome::Pass {

@@ -44,6 +44,12 @@ async fn the_binary_passes_against_the_emulator_and_writes_every_report() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(stdout.contains("verdict: PASS"), "{stdout}");
+    // And, stderr being a pipe, no progress line at all
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        !stderr.contains("cases,") && !stderr.contains('\r') && !stdout.contains('\r'),
+        "{stderr}"
+    );
     let json: serde_json::Value =
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("report.json")).unwrap())
             .unwrap();
