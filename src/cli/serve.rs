@@ -340,6 +340,17 @@ fn add_faults(emulator: &Emulator, args: &ServeArgs) -> anyhow::Result<()> {
         }
         None => Vec::new(),
     };
+    if args.cassettes.is_some()
+        && let Some(rule) = from_file.iter().chain(&args.faults_inline).find(|r| {
+            r.kind.needs_socket() || matches!(r.kind, regmock::faults::FaultKind::Latency { .. })
+        })
+    {
+        // Replayed and fallen-through answers go through the replay, which has no delivery path for these.
+        anyhow::bail!(
+            "fault rule refused: {} is not applied with --cassettes (only error, code, throttle and malformed are)",
+            rule.kind.name()
+        );
+    }
     for rule in from_file
         .into_iter()
         .chain(args.faults_inline.iter().cloned())
