@@ -235,7 +235,10 @@ pub(super) fn concat(cx: &mut Cx) -> BoxFuture<'_> {
             let max = size_of(&base);
             // One whole walk at a generated size (a whole walk is the expensive part), then generated slices.
             {
-                let size = cx.rng.range((n as u64).div_ceil(20).max(1), max);
+                // At most ~20 pages, but never above the largest size (a list of more than 20 pages of it is walked in more).
+                let size = cx
+                    .rng
+                    .range((n as u64).div_ceil(20).clamp(1, max.max(1)), max);
                 let other = walk(cx, &t, size).await?;
                 cx.case();
                 let (a, b) = (base.keys(), other.keys());

@@ -262,7 +262,10 @@ pub(super) fn offset_is_page(cx: &mut Cx) -> BoxFuture<'_> {
             }
             // One whole walk at a generated size (a whole walk is the expensive part), then generated slices.
             {
-                let limit = cx.rng.range((n as u64).div_ceil(20).max(1), MAX_LIMIT);
+                // At most ~20 pages, but never above the maximum Limit (a list of more than 20 full pages is walked in more).
+                let limit = cx
+                    .rng
+                    .range((n as u64).div_ceil(20).clamp(1, MAX_LIMIT), MAX_LIMIT);
                 let other = walk(cx, &t, limit, &[]).await?;
                 cx.case();
                 let (a, b) = (base.keys(), other.keys());

@@ -5,6 +5,7 @@
 mod cli;
 mod quirks;
 mod reports;
+mod synthetic;
 
 use regmock::conformance::{self, Config, Outcome, Report, Severity};
 use regmock::model::{Dataset, ProviderId};
