@@ -749,3 +749,83 @@ fn serve_refuses_a_bad_fault_spec_or_file_with_what_is_accepted() {
         "{stderr}"
     );
 }
+
+/// Starts the real binary with `args`, returns it and the base URL from its banner.
+fn serve_binary(args: &[&str]) -> (std::process::Child, String) {
+    use std::io::BufRead;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_regmock"))
+        .args(["serve", "--addr", "127.0.0.1:0", "--quiet"])
+        .args(args)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let base = std::io::BufReader::new(stdout)
+        .lines()
+        .map_while(Result::ok)
+        .find_map(|line| line.strip_prefix("regmock serving on ").map(str::to_string))
+        .expect("a banner");
+    (child, base)
+}
+
+#[tokio::test]
+async fn serve_applies_the_file_rules_before_the_flag_rules() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("faults.yaml");
+    std::fs::write(
+        &file,
+        "faults:\n  - fault: throttle\n    provider: swr\n    retry_after: 3\n    first: 1\n",
+    )
+    .unwrap();
+    let (mut child, base) = serve_binary(&[
+        "--no-auth",
+        "--faults",
+        file.to_str().unwrap(),
+        "--fault",
+        "code=SVCSTG.SWR.4040010,provider=swr,first=1",
+    ]);
+    let first = send(&base, &example(ProviderId::Swr)).await.unwrap();
+    assert_eq!(first.status(), 429, "the file's rule is tried first");
+    assert_eq!(first.headers()["retry-after"], "3");
+    // The flag's rule saw no call yet (the file's rule decided the first one), so it fires now.
+    assert_eq!(
+        send(&base, &example(ProviderId::Swr))
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+    assert_eq!(
+        send(&base, &example(ProviderId::Swr))
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
+
+#[test]
+fn serve_refuses_latency_and_socket_rules_next_to_cassettes() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_regmock"))
+        .args([
+            "serve",
+            "--addr",
+            "127.0.0.1:0",
+            "--fault",
+            "drip=10",
+            "--cassettes",
+        ])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("drip is not applied with --cassettes"),
+        "{stderr}"
+    );
+}

@@ -12,6 +12,7 @@ use crate::http::{Request, Response};
 use std::future::Future;
 use std::io;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::task::{Context, Poll, ready};
 use std::time::Duration;
@@ -28,7 +29,14 @@ const DRIP_TICK: Duration = Duration::from_millis(100);
 
 /// A socket fault armed for the next answer of one connection, shared by its handler and its [`FaultyIo`].
 #[derive(Clone, Default)]
-pub(super) struct SocketFaultSlot(Arc<Mutex<Option<Armed>>>);
+pub(super) struct SocketFaultSlot(Arc<Slot>);
+
+#[derive(Default)]
+struct Slot {
+    /// Whether `fault` holds one: read on every write without taking the lock, so clean answers pay one atomic load.
+    armed: AtomicBool,
+    fault: Mutex<Option<Armed>>,
+}
 
 #[derive(Debug, Clone, Copy)]
 struct Armed {
@@ -38,11 +46,20 @@ struct Armed {
 
 impl SocketFaultSlot {
     fn arm(&self, fault: SocketFault, body_len: usize) {
-        *self.0.lock().unwrap_or_else(PoisonError::into_inner) = Some(Armed { fault, body_len });
+        *self.0.fault.lock().unwrap_or_else(PoisonError::into_inner) =
+            Some(Armed { fault, body_len });
+        self.0.armed.store(true, Ordering::Release);
     }
 
     fn take(&self) -> Option<Armed> {
-        self.0.lock().unwrap_or_else(PoisonError::into_inner).take()
+        if !self.0.armed.swap(false, Ordering::AcqRel) {
+            return None;
+        }
+        self.0
+            .fault
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .take()
     }
 }
 
