@@ -694,6 +694,29 @@ fn bad_specs_say_what_is_accepted() {
     assert!(err.contains("colour"), "{err}");
 }
 
+#[test]
+fn an_operation_scope_must_name_an_operation_in_scope() {
+    let err = FaultRule::parse("reset,op=DescribeImage").unwrap_err();
+    assert!(
+        err.contains("tcr DescribeImages") && err.contains("swr list_repos_details"),
+        "{err}"
+    );
+    assert!(FaultRule::parse("reset,op=DescribeImages,provider=swr").is_err());
+    for op in [
+        "GetImageTagList",
+        "get_image_tag_list",
+        "describeimages",
+        "List-Repository-Tags",
+    ] {
+        assert!(FaultRule::parse(&format!("reset,op={op}")).is_ok(), "{op}");
+    }
+    // Each provider's list holds what its routes are named (its example request's operation among them).
+    for p in PROVIDERS {
+        let op = p.operation(&p.example()).unwrap();
+        assert!(p.operations().contains(&op), "{:?}: {op}", p.id());
+    }
+}
+
 #[tokio::test]
 async fn in_test_api_maps_latency_to_a_delay_and_refuses_socket_faults() {
     let tcr = regmock::TcrMock::start().await;

@@ -335,7 +335,7 @@ impl Faults {
                 decision.delay = decision.delay.saturating_add(delay);
                 continue;
             }
-            decision.effect = Some(effect_of(&entry.rule.kind));
+            decision.effect = effect_of(&entry.rule.kind);
             break;
         }
         decision
@@ -357,10 +357,11 @@ impl Faults {
     }
 }
 
-fn effect_of(kind: &FaultKind) -> Effect {
-    match kind {
-        // Latency is handled by the caller; mapping it here keeps the match total.
-        FaultKind::Latency { .. } | FaultKind::Malformed => Effect::Malformed,
+/// What a kind does to the answer; `None` for latency, which only delays it.
+fn effect_of(kind: &FaultKind) -> Option<Effect> {
+    Some(match kind {
+        FaultKind::Latency { .. } => return None,
+        FaultKind::Malformed => Effect::Malformed,
         FaultKind::Error { status } => Effect::Vendor(VendorFault::Error { status: *status }),
         FaultKind::Code(code) => Effect::Vendor(VendorFault::Fault(Fault::parse(code))),
         FaultKind::Throttle { retry_after_secs } => Effect::Vendor(VendorFault::Throttle {
@@ -376,7 +377,7 @@ fn effect_of(kind: &FaultKind) -> Effect {
             bytes_per_second: *bytes_per_second,
             within: *within,
         }),
-    }
+    })
 }
 
 /// A body that is not valid JSON: the first half of `body` followed by `#`, which JSON allows only inside a string,

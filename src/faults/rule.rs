@@ -237,6 +237,9 @@ impl FaultRule {
     /// ```
     pub fn validate(&self) -> Result<(), String> {
         self.schedule.validate()?;
+        if let Some(operation) = &self.scope.operation {
+            known_operation(operation, self.scope.provider)?;
+        }
         match &self.kind {
             FaultKind::Latency { min, max } if min > max => {
                 Err("latency: the minimum is above the maximum".into())
@@ -452,5 +455,30 @@ fn known_code(code: &str, scope: &Scope) -> Result<(), String> {
     Err(format!(
         "code: {code:?} is not forbidden, internal-error or a catalogue code ({})",
         codes.join("; ")
+    ))
+}
+
+/// An operation scope must name an operation of a provider in scope: a typo would otherwise match nothing, silently.
+fn known_operation(operation: &str, provider: Option<ProviderId>) -> Result<(), String> {
+    let in_scope = crate::providers::PROVIDERS
+        .iter()
+        .filter(|p| provider.is_none_or(|id| id == p.id()));
+    let mut names = Vec::new();
+    for p in in_scope {
+        if p.operations()
+            .iter()
+            .any(|op| same_operation(op, operation))
+        {
+            return Ok(());
+        }
+        names.extend(
+            p.operations()
+                .iter()
+                .map(|op| format!("{} {op}", p.id().as_str())),
+        );
+    }
+    Err(format!(
+        "operation {operation:?} is not one of {} (any case, with or without _)",
+        names.join(", ")
     ))
 }

@@ -113,6 +113,8 @@ pub trait Spec: Send + Sync + 'static {
     fn route(&self, req: &Request) -> Result<Self::Route, ApiError<Self::Code>>;
     /// The operation's name as the vendor's SDK calls it (for the request log), e.g. `list_repository_tags`.
     fn operation(&self, route: &Self::Route) -> &'static str;
+    /// Every name [`Spec::operation`] returns, so a fault rule scoped to an operation can be checked when added.
+    const OPERATIONS: &'static [&'static str];
     /// Checks the request's credentials (never called with `no_auth`).
     fn authenticate(
         &self,
@@ -157,6 +159,8 @@ pub trait Provider: Send + Sync + 'static {
     fn sample_curl(&self, base: &str, served: &Served<'_>) -> String;
     /// The operation `req` names, `None` when it routes nowhere (see [`Spec::operation`]).
     fn operation(&self, req: &Request) -> Option<&'static str>;
+    /// See [`Spec::OPERATIONS`].
+    fn operations(&self) -> &'static [&'static str];
     /// The codes the provider names in code (its [`ErrorCode`] enum).
     fn error_codes(&self) -> Vec<&'static str>;
     /// The provider's error catalogue (`errors.json`).
@@ -181,6 +185,9 @@ impl<S: Spec> Provider for S {
     }
     fn sample_curl(&self, base: &str, served: &Served<'_>) -> String {
         Spec::sample_curl(self, base, served)
+    }
+    fn operations(&self) -> &'static [&'static str] {
+        S::OPERATIONS
     }
     fn operation(&self, req: &Request) -> Option<&'static str> {
         self.route(req)

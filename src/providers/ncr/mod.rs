@@ -57,6 +57,8 @@ impl Spec for Ncr {
             .ok_or_else(|| ApiError::new(NcrCode::RouteNotFound, "no API at this path"))
     }
 
+    const OPERATIONS: &'static [&'static str] = &["get_image_tag_list"];
+
     fn operation(&self, _: &TagListRoute) -> &'static str {
         "get_image_tag_list"
     }

@@ -57,6 +57,12 @@ impl Spec for Swr {
         routes::route(&req.method, &req.path).ok_or_else(|| ApiError::new(SwrCode::ApiNotFound, ""))
     }
 
+    const OPERATIONS: &'static [&'static str] = &[
+        "list_repos_details",
+        "list_repository_tags",
+        "show_repo_tag",
+    ];
+
     fn operation(&self, route: &Route) -> &'static str {
         match route {
             Route::ListReposDetails => "list_repos_details",

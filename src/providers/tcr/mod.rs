@@ -51,6 +51,8 @@ impl Spec for Tcr {
         routes::route(req)
     }
 
+    const OPERATIONS: &'static [&'static str] = &[routes::ACTION];
+
     fn operation(&self, _: &Route) -> &'static str {
         routes::ACTION
     }
