@@ -17,8 +17,9 @@ use std::sync::Arc;
 pub const HEALTH_PATH: &str = "/__regmock/health";
 
 struct Inner {
-    /// The data served: a snapshot per request, changed at run time through the admin API.
-    live: Live,
+    /// The data served: a snapshot per request, changed at run time through the admin API; shared with the
+    /// emulators made by [`Emulator::sharing_data`].
+    live: Arc<Live>,
     journal: Journal,
     admin: AdminOptions,
     credentials: Credentials,
@@ -81,6 +82,39 @@ impl Emulator {
         options: Options,
         admin: AdminOptions,
     ) -> Emulator {
+        Emulator::over(Arc::new(Live::new(dataset)), credentials, options, admin)
+    }
+
+    /// An emulator over the same live data (a change through either is seen by both) and credentials, with other
+    /// `options`, no journal and no fault rules: a second view of one emulator's data, e.g. to compare an answer
+    /// with what it would be without authentication.
+    ///
+    /// ```
+    /// use regmock::{Emulator, Options, admin::RepoAddress, http::Request};
+    /// let emu = Emulator::embedded();
+    /// let open = emu.sharing_data(Options { no_auth: true, ..Options::default() });
+    /// emu.live().delete_tag(&RepoAddress::swr("group", "busybox"), "latest").unwrap();
+    /// let unsigned = Request::get("/v2/manage/namespaces/group/repos/busybox/tags/latest");
+    /// assert_eq!(open.dispatch(&unsigned).status, 404);
+    /// ```
+    pub fn sharing_data(&self, options: Options) -> Emulator {
+        Emulator::over(
+            self.inner.live.clone(),
+            self.inner.credentials.clone(),
+            options,
+            AdminOptions {
+                journal: 0,
+                open: self.inner.admin.open,
+            },
+        )
+    }
+
+    fn over(
+        live: Arc<Live>,
+        credentials: Credentials,
+        options: Options,
+        admin: AdminOptions,
+    ) -> Emulator {
         let providers = PROVIDERS
             .iter()
             .copied()
@@ -88,7 +122,7 @@ impl Emulator {
             .collect();
         Emulator {
             inner: Arc::new(Inner {
-                live: Live::new(dataset),
+                live,
                 journal: Journal::new(admin.journal),
                 admin,
                 credentials,

@@ -293,11 +293,8 @@ impl Replay {
                 rate_limit: RateLimit::Off,
                 ..emulator.options().clone()
             };
-            Emulator::with(
-                emulator.dataset().clone(),
-                emulator.credentials().clone(),
-                options,
-            )
+            // The same live data, so only the credentials can make the two answers differ.
+            emulator.sharing_data(options)
         });
         Replay {
             emulator,

@@ -859,3 +859,83 @@ fn fault_rules_are_listed_added_and_removed_over_http() {
     }
     assert!(emu.faults().rules().is_empty());
 }
+
+// ---- with cassettes ----
+
+#[test]
+fn a_cassette_still_answers_its_request_after_the_data_changed() {
+    use regmock::cassette::{Cassette, DEFAULT_HOST};
+    let path = common::root().join("cassettes/swr/swr-list_repos_details-documented-example.json");
+    let mut cassette = Cassette::load(&path).unwrap();
+    cassette.response.body[0]["description"] = json!("pinned by a cassette");
+    let emu = common::emulator_with(common::embedded(), Options::default());
+    let replay =
+        regmock::replay::Replay::new(emu.clone(), vec![("pinned.json".into(), cassette.clone())]);
+    let recorded = cassette.request(common::fixed_now(), DEFAULT_HOST);
+    // The cassette's repository goes away: the emulator alone would now answer an empty list.
+    emu.live()
+        .delete_repository(&RepoAddress::swr("group", "busybox"))
+        .unwrap();
+    assert_eq!(emu.dispatch(&recorded).body_json(), json!([]));
+    let replayed = replay.answer(&recorded);
+    assert_eq!(replayed.status, 200);
+    assert_eq!(
+        replayed.body_json()[0]["description"],
+        "pinned by a cassette"
+    );
+    // A request no cassette matches sees the change.
+    let other = replay.answer(&common::swr_get(BUSYBOX_TAGS));
+    assert_eq!(other.status, 404);
+}
+
+// ---- consistency ----
+
+#[test]
+fn every_answer_reads_one_version_of_the_data_while_it_changes() {
+    let emu = Emulator::embedded();
+    let at = RepoAddress::swr("group", "busybox");
+    let base = swr_tag_names(&emu);
+    let mut with_x = base.clone();
+    with_x.insert(0, "x".to_string()); // the newest
+    let tag: regmock::model::Tag =
+        serde_json::from_value(json!({"name": "x", "digest": DIGEST, "size": 1,
+        "created": "2030-01-01T00:00:00Z", "updated": "2030-01-01T00:00:00Z"}))
+        .unwrap();
+    std::thread::scope(|scope| {
+        let writer = scope.spawn(|| {
+            for _ in 0..100 {
+                emu.live().put_tag(&at, tag.clone()).unwrap();
+                emu.live().delete_tag(&at, "x").unwrap();
+            }
+        });
+        let readers: Vec<_> = (0..2)
+            .map(|_| {
+                scope.spawn(|| {
+                    for _ in 0..200 {
+                        let resp =
+                            emu.dispatch(&common::swr_get(&format!("{BUSYBOX_TAGS}?limit=100")));
+                        let names: Vec<String> = resp
+                            .body_json()
+                            .as_array()
+                            .unwrap()
+                            .iter()
+                            .map(|t| t["Tag"].as_str().unwrap().to_string())
+                            .collect();
+                        // The page, its count and its total come from one version.
+                        let range = resp.header_value("content-range").unwrap().to_string();
+                        assert_eq!(range, format!("0-{n}/{n}", n = names.len()));
+                        // Before or after a change, never half of one (which of the two depends on timing).
+                        if names != base {
+                            assert_eq!(names, with_x);
+                        }
+                    }
+                })
+            })
+            .collect();
+        writer.join().unwrap();
+        for reader in readers {
+            reader.join().unwrap();
+        }
+    });
+    assert_eq!(swr_tag_names(&emu), base);
+}
