@@ -106,6 +106,30 @@ pub static AMBIGUITIES: &[Ambiguity] = &[
         ],
     },
     Ambiguity {
+        id: "swr.filter.separator-in-value",
+        question: "a filter value holding `::`, `|` or `,` (percent-encoded, as the SDK encodes the whole filter)",
+        accepted: &[
+            alt(
+                "no-match",
+                "200 with an empty list (no name holds a separator)",
+            ),
+            alt("reject-400", "400 with the SWR error body"),
+            alt(
+                "prefix",
+                "the answer for the value's part before the separator",
+            ),
+            alt("any-of", "for `,`: the records matching either part"),
+        ],
+    },
+    Ambiguity {
+        id: "swr.content-range.single-key",
+        question: "Content-Range when only one of limit and offset is given (\"If the offset and limit parameters are transferred\")",
+        accepted: &[
+            alt("present", "offset-count/total with the right numbers"),
+            alt("absent", "no Content-Range header"),
+        ],
+    },
+    Ambiguity {
         id: "swr.not-found.code",
         question: "which SWR code an unknown namespace, repository or tag gets",
         accepted: &[alt(

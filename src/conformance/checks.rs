@@ -140,6 +140,17 @@ pub static CHECKS: &[Check] = &[
         swr::repos_filter,
     ),
     check(
+        "swr.repos.sort",
+        Swr,
+        Required,
+        "the repository list sorts by updated_at (individual parameters) and by name, updated_time and tag_count inside filter=, asc and desc, every repository once",
+        concat!(
+            swr_repos!(),
+            ", order_column \"updated_at\", order_type \"desc or asc\"; filter: \"order_column: sorting by column. It can be set to name, updated_time, or tag_count\""
+        ),
+        swr::repos_sort,
+    ),
+    check(
         "swr.tags.page.concat",
         Swr,
         Required,
@@ -531,6 +542,14 @@ pub static CHECKS: &[Check] = &[
         tcr::digest,
     ),
     check(
+        "tcr.images.get-form",
+        Tcr,
+        Recommended,
+        "the GET form (parameters form-encoded in the query, empty body) is answered as the POST form",
+        "API 3.0 request structure: GET and POST are both accepted; the official Python and Node SDKs send the GET form with reqMethod=\"GET\" (booleans True/False)",
+        tcr::get_form,
+    ),
+    check(
         "tcr.errors.not-found",
         Tcr,
         Required,
@@ -556,7 +575,7 @@ pub static CHECKS: &[Check] = &[
         "tcr.auth.signed",
         Tcr,
         Required,
-        "a request signed with TC3-HMAC-SHA256 is accepted",
+        "a request signed with TC3-HMAC-SHA256 is accepted, with X-TC-Token too (an unknown one: accepted or AuthFailure.TokenFailure)",
         "API 3.0 \"Signature v3\" (notes/tcr.md, Signing): what both official SDKs send",
         tcr::auth_signed,
     ),

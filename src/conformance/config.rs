@@ -136,16 +136,20 @@ impl Config {
     }
 }
 
-/// The default dataset's documented example and large repository of each provider.
+/// The default dataset's documented example and large repository of each provider (NCR: and the demo image of the
+/// `sgn` and `jpn` regions).
 pub fn default_targets(provider: ProviderId) -> Vec<Target> {
     match provider {
         ProviderId::Swr => vec![
             Target::swr("group", "busybox"),
             Target::swr("group", "bulk-app"),
         ],
+        // Every region: each has its own API prefix and data space.
         ProviderId::Ncr => vec![
             Target::ncr("kr", "ncr-example", "hello/world"),
             Target::ncr("kr", "ncr-example", "bulk/app"),
+            Target::ncr("sgn", "ncr-sgn-demo", "demo/app"),
+            Target::ncr("jpn", "ncr-jpn-demo", "demo/app"),
         ],
         ProviderId::Tcr => vec![
             Target::tcr("tcr-okmj78", "team-01", "nginx"),

@@ -66,6 +66,8 @@ pub(crate) struct Item {
     pub updated: String,
     /// Digest.
     pub digest: String,
+    /// Repository tag count (SWR `num_images`).
+    pub count: u64,
 }
 
 /// A walk of one unfiltered list through its pagination.

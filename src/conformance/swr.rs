@@ -98,6 +98,7 @@ fn item(list: List, v: &Value) -> Item {
             namespace: s("namespace"),
             category: s("category"),
             updated: s("updated_at"),
+            count: v["num_images"].as_u64().unwrap_or_default(),
             ..Item::default()
         },
     }
@@ -460,9 +461,74 @@ fn content_range<'a>(cx: &'a mut Cx, l: List, concat_id: &'a str) -> BoxFuture<'
                     format!("{totals:?}"),
                 );
             }
+            if sound {
+                single_key(cx, l, &w).await?;
+            }
         }
         Ok(())
     })
+}
+
+/// `limit` alone and `offset` alone: the page is the documented default slice (offset 0, limit 100), and a
+/// Content-Range, which the docs promise only when both are given, reads right when it is sent.
+async fn single_key(cx: &mut Cx, l: List, w: &Walk) -> Result<(), Stop> {
+    let n = w.items.len() as u64;
+    let limit = cx.rng.range(1, n.clamp(1, WALK_SIZE));
+    // The repository page documents offsets that are multiples of the limit only, here the default 100.
+    let offset = match l {
+        List::Repos => 0,
+        List::Tags => cx.rng.range(0, n.saturating_sub(1)),
+    };
+    for (query, start, size) in [
+        (format!("limit={limit}"), 0, limit),
+        (format!("offset={offset}"), offset, WALK_SIZE),
+    ] {
+        let (req, resp, items) = list(cx, l, w.target.as_ref(), &query).await?;
+        cx.case();
+        let want: Vec<String> =
+            w.keys()[reference::offset_window(start, size, n as usize)].to_vec();
+        let got: Vec<String> = items.iter().map(|i| i.key.clone()).collect();
+        if resp.status != 200 || got != want {
+            cx.fail(
+                format!("{query} alone is not the slice the documented defaults give"),
+                &req,
+                format!(
+                    "HTTP 200 with {} items starting {:?}",
+                    want.len(),
+                    want.first()
+                ),
+                format!(
+                    "HTTP {} with {} items starting {:?}",
+                    resp.status,
+                    got.len(),
+                    got.first()
+                ),
+            );
+            continue;
+        }
+        let expected = format!("{start}-{}/{n}", want.len());
+        let alt = match resp.header_value("content-range") {
+            None => "absent",
+            Some(v) if reference::parse_content_range(v) == Some((start, want.len() as u64, n)) => {
+                "present"
+            }
+            Some(_) => "wrong",
+        };
+        if !accepts("swr.content-range.single-key", alt) {
+            cx.fail(
+                format!("Content-Range on {query} alone has the wrong numbers"),
+                &req,
+                format!(
+                    "{expected} or no header ({})",
+                    describe("swr.content-range.single-key")
+                ),
+                resp.header_value("content-range")
+                    .unwrap_or_default()
+                    .to_string(),
+            );
+        }
+    }
+    Ok(())
 }
 
 pub(super) fn repos_content_range(cx: &mut Cx) -> BoxFuture<'_> {
@@ -600,6 +666,125 @@ fn judge_filter(
     } else {
         *fits = Some(now);
     }
+}
+
+/// The repository sort keys the docs name: `updated_at` as individual parameters, `name`, `updated_time` and
+/// `tag_count` inside `filter`, each with `asc` and `desc`.
+const REPO_SORTS: &[(&str, bool)] = &[
+    ("updated_at", false),
+    ("name", true),
+    ("updated_time", true),
+    ("tag_count", true),
+];
+
+pub(super) fn repos_sort(cx: &mut Cx) -> BoxFuture<'_> {
+    Box::pin(async move {
+        let walks = cx.trusted(0..1, "swr.repos.page.concat")?;
+        let base = &walks[0];
+        let n = base.items.len();
+        let mut all = base.keys();
+        all.sort();
+        for &(column, in_filter) in REPO_SORTS {
+            let ascending = cx.rng.next().is_multiple_of(2);
+            let order = if ascending { "asc" } else { "desc" };
+            let size = walk_size(cx, n);
+            // Paging goes inside the filter with the order: a filter replaces the individual parameters.
+            let mut w = Walk::default();
+            let mut step = WalkStep::default();
+            let mut offset = 0;
+            loop {
+                let query = if in_filter {
+                    filter_param(&format!(
+                        "order_column::{column}|order_type::{order}|limit::{size}|offset::{offset}"
+                    ))
+                } else {
+                    format!("order_column={column}&order_type={order}&limit={size}&offset={offset}")
+                };
+                let (req, resp, items) = list(cx, List::Repos, None, &query).await?;
+                let ok = resp.status == 200;
+                w.pages.push(PageSeen {
+                    request: req,
+                    at: offset,
+                    size,
+                    len: items.len(),
+                    total: None,
+                    response: resp,
+                });
+                if !ok || !step.more(&mut w, items, size) {
+                    break;
+                }
+                offset += size;
+            }
+            cx.case();
+            let first = &w.pages[0];
+            let how = if in_filter {
+                format!("filter=order_column::{column}|order_type::{order}")
+            } else {
+                format!("order_column={column}&order_type={order}")
+            };
+            if first.response.status != 200 {
+                cx.fail(
+                    format!("{how} is refused"),
+                    &first.request.clone(),
+                    "HTTP 200 with the sorted list",
+                    status_line(&first.response.clone()),
+                );
+                continue;
+            }
+            let mut got = w.keys();
+            got.sort();
+            if got != all {
+                cx.fail_raw(
+                    format!("{how} (limit {size}) does not list every repository once"),
+                    super::client::describe(&first.request),
+                    format!("{n} repositories, each once"),
+                    format!(
+                        "{} repositories{}",
+                        w.items.len(),
+                        w.duplicate()
+                            .map(|d| format!(", {d} twice"))
+                            .unwrap_or_default()
+                    ),
+                );
+                continue;
+            }
+            let at = match column {
+                "name" => first_unordered(&w.items, ascending, |i| i.name.clone()),
+                "tag_count" => first_unordered(&w.items, ascending, |i| i.count),
+                _ => first_unordered(&w.items, ascending, |i| {
+                    reference::parse_time(&i.updated).unwrap_or_default()
+                }),
+            };
+            if let Some(at) = at {
+                let page = &w.pages[(at / size as usize).min(w.pages.len() - 1)];
+                cx.fail(
+                    format!("{how} is out of order at position {at}"),
+                    &page.request,
+                    format!(
+                        "{} after {} ({} {})",
+                        w.items[at].key,
+                        w.items[at - 1].key,
+                        column,
+                        if ascending { "ascending" } else { "descending" }
+                    ),
+                    format!("{} before {}", w.items[at - 1].key, w.items[at].key),
+                );
+            }
+        }
+        Ok(())
+    })
+}
+
+/// The first position where `key` of `items` is out of order (equal neighbours are fine).
+fn first_unordered<K: PartialOrd>(
+    items: &[Item],
+    ascending: bool,
+    key: impl Fn(&Item) -> K,
+) -> Option<usize> {
+    let keys: Vec<K> = items.iter().map(key).collect();
+    keys.windows(2)
+        .position(|w| if ascending { w[0] > w[1] } else { w[0] < w[1] })
+        .map(|i| i + 1)
 }
 
 pub(super) fn repos_filter(cx: &mut Cx) -> BoxFuture<'_> {
@@ -934,8 +1119,59 @@ pub(super) fn tags_filter_grammar(cx: &mut Cx) -> BoxFuture<'_> {
                 }
             }
         }
-        Ok(())
+        separators_in_values(cx, &t, &names).await
     })
+}
+
+/// A filter value holding a grammar separator (`::`, `|`, `,`), percent-encoded as the SDK encodes every filter:
+/// names cannot hold one, so any accepted reading of [`describe`]`("swr.filter.separator-in-value")` is fine, never a
+/// 5xx or another list.
+async fn separators_in_values(cx: &mut Cx, t: &Target, names: &[String]) -> Result<(), Stop> {
+    let a = cx.rng.pick(names).cloned().unwrap_or_default();
+    let b = cx.rng.pick(names).cloned().unwrap_or_default();
+    let answer = |keys: Option<Vec<String>>| {
+        let mut k = keys.unwrap_or_default();
+        k.sort();
+        k
+    };
+    let (_, _, want_a) = page_keys(
+        cx,
+        t,
+        &format!("tag={}&limit={MAX_LIMIT}&offset=0", enc(&a)),
+    )
+    .await?;
+    let (_, _, want_b) = page_keys(
+        cx,
+        t,
+        &format!("tag={}&limit={MAX_LIMIT}&offset=0", enc(&b)),
+    )
+    .await?;
+    let (want_a, want_b) = (answer(want_a), answer(want_b));
+    let mut either: Vec<String> = want_a.iter().chain(&want_b).cloned().collect();
+    either.sort();
+    either.dedup();
+    for sep in ["::", "|", ","] {
+        let query = filter_param(&format!("tag::{a}{sep}{b}|limit::{MAX_LIMIT}|offset::0"));
+        let (req, resp, got) = page_keys(cx, t, &query).await?;
+        cx.case();
+        let alt = match got.map(|g| answer(Some(g))) {
+            None if resp.status == 400 => "reject-400",
+            None => "other",
+            Some(g) if g.is_empty() => "no-match",
+            Some(g) if g == want_a => "prefix",
+            Some(g) if sep == "," && g == either => "any-of",
+            Some(_) => "other",
+        };
+        if !accepts("swr.filter.separator-in-value", alt) {
+            cx.fail(
+                format!("a tag value holding {sep:?} is answered in no accepted way"),
+                &req,
+                describe("swr.filter.separator-in-value"),
+                status_line(&resp),
+            );
+        }
+    }
+    Ok(())
 }
 
 pub(super) fn tags_sort(cx: &mut Cx) -> BoxFuture<'_> {

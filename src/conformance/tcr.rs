@@ -8,6 +8,7 @@ use super::reference::{self, Match};
 use super::runner::{BoxFuture, Cx, Item, PageSeen, Seen, Stop, Walk, WalkStep, judge_seen};
 use crate::http::{Request, Response};
 use crate::model::ProviderId;
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use serde_json::{Map, Value, json};
 
 const OK: &[&str] = &["tcr/describe_images.response.schema.json"];
@@ -69,6 +70,55 @@ fn request(t: &Target, extra: &[(&str, Value)]) -> Request {
     req.body = serde_json::to_vec(&Value::Object(body)).unwrap_or_default();
     req
 }
+
+/// Characters Python's `urlencode` (`quote_plus`) leaves as they are; a space becomes `+`.
+const FORM: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'-')
+    .remove(b'~')
+    .remove(b' ');
+
+/// The SDKs' GET form of `request(t, extra)` (`reqMethod="GET"`): the parameters form-encoded in the query in the
+/// model's order (booleans `True`/`False`, as the Python SDK renders them), an empty body, a form Content-Type.
+fn get_request(t: &Target, extra: &[(&str, Value)]) -> Request {
+    let post = request(t, extra);
+    let body: Map<String, Value> = serde_json::from_slice(&post.body).unwrap_or_default();
+    let query: Vec<String> = FIELD_ORDER
+        .iter()
+        .filter_map(|k| {
+            let value = match body.get(*k)? {
+                Value::String(s) => utf8_percent_encode(s, FORM).to_string().replace(' ', "+"),
+                Value::Bool(true) => "True".into(),
+                Value::Bool(false) => "False".into(),
+                other => other.to_string(),
+            };
+            Some(format!("{k}={value}"))
+        })
+        .collect();
+    let mut req = Request::new("GET", &format!("/?{}", query.join("&")));
+    for (n, v) in post.headers {
+        let v = if n.eq_ignore_ascii_case("content-type") {
+            "application/x-www-form-urlencoded".to_string()
+        } else {
+            v
+        };
+        req = req.header(&n, &v);
+    }
+    req
+}
+
+/// DescribeImages' fields in the request model's order (the order the SDKs put them on the wire).
+const FIELD_ORDER: &[&str] = &[
+    "RegistryId",
+    "NamespaceName",
+    "RepositoryName",
+    "ImageVersion",
+    "Limit",
+    "Offset",
+    "Digest",
+    "ExactMatch",
+];
 
 /// One answer, read as DescribeImages' output.
 struct Answer {
@@ -680,6 +730,37 @@ pub(super) fn digest(cx: &mut Cx) -> BoxFuture<'_> {
     })
 }
 
+pub(super) fn get_form(cx: &mut Cx) -> BoxFuture<'_> {
+    Box::pin(async move {
+        let walks = cx.trusted(0..cx.walks.len(), "tcr.images.offset-is-page")?;
+        for w in walks {
+            let t = w.target.clone().unwrap_or_else(|| Target::tcr("", "", ""));
+            let n = w.items.len() as u64;
+            let limit = cx.rng.range(1, n.clamp(1, MAX_LIMIT));
+            let name = cx.rng.pick(&w.keys()).cloned().unwrap_or_default();
+            // A page, the next page, and an exact match: the GET form must answer as the POST form does.
+            for params in [
+                vec![("Limit", json!(limit)), ("Offset", json!(1))],
+                vec![("Limit", json!(limit)), ("Offset", json!(2))],
+                vec![("ImageVersion", json!(name)), ("ExactMatch", json!(true))],
+            ] {
+                let post = describe_images(cx, &t, &params).await?;
+                let get = send(cx, get_request(&t, &params), Auth::Signed).await?;
+                cx.case();
+                if get.code.is_some() || get.keys() != post.keys() || get.total != post.total {
+                    cx.fail(
+                        "the GET form (parameters in the query) is not answered as the POST form",
+                        &get.req,
+                        post.line(),
+                        get.line(),
+                    );
+                }
+            }
+        }
+        Ok(())
+    })
+}
+
 pub(super) fn errors_not_found(cx: &mut Cx) -> BoxFuture<'_> {
     Box::pin(async move {
         let Some(t) = cx.cfg.targets.first().cloned() else {
@@ -780,6 +861,32 @@ pub(super) fn auth_signed(cx: &mut Cx) -> BoxFuture<'_> {
                 "a correctly signed TC3-HMAC-SHA256 request is refused",
                 &a.req,
                 "a page of images",
+                a.line(),
+            );
+        }
+        // With X-TC-Token (temporary credentials): a configured token must be accepted; without one, an unknown
+        // token is either accepted (a server that does not check tokens) or refused with the documented code.
+        let (token, configured) = match &cx.cfg.token {
+            Some(t) => (t.clone(), true),
+            None => ("regmock-conform-unknown-token".to_string(), false),
+        };
+        let req = probe(cx)?.header("X-TC-Token", &token);
+        let a = send(cx, req, Auth::KeyPair).await?;
+        cx.case();
+        let fine = match a.code.as_deref() {
+            None => true,
+            Some("AuthFailure.TokenFailure") => !configured,
+            Some(_) => false,
+        };
+        if !fine {
+            cx.fail(
+                "a correctly signed request with X-TC-Token is not answered as documented",
+                &a.req,
+                if configured {
+                    "a page of images".to_string()
+                } else {
+                    "a page of images, or AuthFailure.TokenFailure".to_string()
+                },
                 a.line(),
             );
         }
