@@ -5,7 +5,8 @@
 //! - Keys: `delay`, `status`, `code`, `retry-after`, `keep`, `rate`, `within` (the kind's parameters); `provider`,
 //!   `op` (or `operation`), `path` (the scope); `every`, `first`, `p` (or `probability`) (the schedule); `seed`.
 
-use super::rule::{FaultKind, FaultRule, RuleSpec};
+use super::rule::{FaultKind, FaultRule};
+use super::shape::RuleSpec;
 use crate::model::ProviderId;
 
 /// The keys a spec accepts, for the message that refuses an unknown one.
