@@ -831,7 +831,7 @@ async fn serve_applies_the_file_rules_before_the_flag_rules() {
 }
 
 #[test]
-fn serve_refuses_latency_and_socket_rules_next_to_cassettes() {
+fn serve_refuses_fault_rules_next_to_cassettes() {
     let dir = tempfile::tempdir().unwrap();
     let out = std::process::Command::new(env!("CARGO_BIN_EXE_regmock"))
         .args([
@@ -848,7 +848,7 @@ fn serve_refuses_latency_and_socket_rules_next_to_cassettes() {
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(
-        stderr.contains("drip is not applied with --cassettes"),
+        stderr.contains("fault rules are not applied with --cassettes"),
         "{stderr}"
     );
 }

@@ -340,15 +340,11 @@ fn add_faults(emulator: &Emulator, args: &ServeArgs) -> anyhow::Result<()> {
         }
         None => Vec::new(),
     };
-    if args.cassettes.is_some()
-        && let Some(rule) = from_file.iter().chain(&args.faults_inline).find(|r| {
-            r.kind.needs_socket() || matches!(r.kind, regmock::faults::FaultKind::Latency { .. })
-        })
-    {
-        // Replayed and fallen-through answers go through the replay, which has no delivery path for these.
+    if args.cassettes.is_some() && !(from_file.is_empty() && args.faults_inline.is_empty()) {
+        // Replayed answers go through the replay, which has no path for a fault's delay or socket fault, and which
+        // asks the emulator for some requests but not others: a rule would count and apply unevenly.
         anyhow::bail!(
-            "fault rule refused: {} is not applied with --cassettes (only error, code, throttle and malformed are)",
-            rule.kind.name()
+            "fault rules are not applied with --cassettes yet; run a second regmock serve without --cassettes for them"
         );
     }
     for rule in from_file
