@@ -852,3 +852,28 @@ fn serve_refuses_fault_rules_next_to_cassettes() {
         "{stderr}"
     );
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 512, ..Default::default() })]
+
+    /// Any text is a rule or a message, never a panic; a rule written out in the file shape reads back the same.
+    #[test]
+    fn any_spec_parses_or_is_refused_and_rules_round_trip(
+        spec in "[a-z=,._0-9-]{0,40}|(latency|error|code|throttle|malformed|reset|truncate|drip)(=[0-9a-z.]{0,12})?(,(every|first|p|seed|op|path|provider|within|keep|rate)=[0-9a-zA-Z./]{0,12}){0,3}",
+    ) {
+        if let Ok(rule) = FaultRule::parse(&spec) {
+            let json = serde_json::to_value(&rule).unwrap();
+            let back: FaultRule = serde_json::from_value(json.clone()).unwrap();
+            proptest::prop_assert_eq!(&back, &rule, "{}", json);
+            let faults = Faults::default();
+            faults.add(rule).unwrap();
+            faults.decide(ProviderId::Ncr, Some("get_image_tag_list"), "/ncr/api/v2/repositories/x/y/tags");
+        }
+    }
+
+    /// Any YAML-ish text is a faults file or a message, never a panic.
+    #[test]
+    fn any_faults_file_parses_or_is_refused(text in "(faults:\n  - fault: [a-z-]{0,12}\n    [a-z_]{0,10}: [0-9a-z.]{0,8}\n){0,2}.{0,20}") {
+        let _ = FaultsFile::parse(&text);
+    }
+}
