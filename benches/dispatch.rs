@@ -141,7 +141,7 @@ fn serve_under_load(emu: &Emulator) {
         black_box(get(emu, target));
     });
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let (serve, in_test, rss_mid, rss_after) = rt.block_on(async {
+    let (serve, in_test, serve_grew, in_test_grew) = rt.block_on(async {
         let server = regmock::transport::server::spawn(emu.clone(), "127.0.0.1:0".parse().unwrap())
             .await
             .unwrap();
@@ -160,28 +160,40 @@ fn serve_under_load(emu: &Emulator) {
         // Warm-up: connections, allocator pools.
         loopback_load(&client, &serve_url, REQUESTS / 4).await;
         loopback_load(&client, &mock_url, REQUESTS / 4).await;
-        let rss_mid = rss_bytes();
+        // Resident memory gained during each transport's rounds, so one transport's growth is not blamed on the other.
         let (mut serve, mut in_test) = (Vec::new(), Vec::new());
+        let (mut serve_grew, mut in_test_grew) = (0i64, 0i64);
         for _ in 0..ROUNDS {
+            let before = rss_bytes() as i64;
             serve.push(loopback_load(&client, &serve_url, REQUESTS).await);
+            let mid = rss_bytes() as i64;
             in_test.push(loopback_load(&client, &mock_url, REQUESTS).await);
+            serve_grew += mid - before;
+            in_test_grew += rss_bytes() as i64 - mid;
         }
-        let rss_after = rss_bytes();
         server.stop().await.unwrap();
         serve.sort();
         in_test.sort();
-        (serve[ROUNDS / 2], in_test[ROUNDS / 2], rss_mid, rss_after)
+        (
+            serve[ROUNDS / 2],
+            in_test[ROUNDS / 2],
+            serve_grew,
+            in_test_grew,
+        )
     });
     let (serve, in_test) = (serve / REQUESTS as u32, in_test / REQUESTS as u32);
+    let total = (ROUNDS * REQUESTS) as f64;
     println!(
-        "serve over loopback ({REQUESTS} requests x {ROUNDS} rounds, {CONNECTIONS} connections, median): {serve:?}/request, {:.1}x a direct dispatch ({direct:?}); RSS {:.1} MB -> {:.1} MB",
+        "serve over loopback ({REQUESTS} requests x {ROUNDS} rounds, {CONNECTIONS} connections, median): {serve:?}/request, {:.1}x a direct dispatch ({direct:?}); RSS grew {:.1} MB over its {total} requests ({:.0} bytes/request)",
         serve.as_secs_f64() / direct.as_secs_f64(),
-        rss_mid as f64 / 1e6,
-        rss_after as f64 / 1e6
+        serve_grew as f64 / 1e6,
+        serve_grew as f64 / total
     );
     println!(
-        "in-test API (wiremock) over loopback, same load: {in_test:?}/request = {:.2}x serve's time per request ({:.2}x its throughput)",
+        "in-test API (wiremock) over loopback, same load: {in_test:?}/request = {:.2}x serve's time per request ({:.2}x its throughput); RSS grew {:.1} MB over its {total} requests ({:.0} bytes/request)",
         in_test.as_secs_f64() / serve.as_secs_f64(),
-        serve.as_secs_f64() / in_test.as_secs_f64()
+        serve.as_secs_f64() / in_test.as_secs_f64(),
+        in_test_grew as f64 / 1e6,
+        in_test_grew as f64 / total
     );
 }

@@ -230,11 +230,22 @@ fn cold_start(runs: usize) {
         bare.push(t);
     }
     let (ours, bare) = (median(ours), median(bare));
+    // The share of it that is preparing the embedded dataset (parse, generate the synthetic lists, index), in process.
+    let load = median(
+        (0..runs)
+            .map(|_| {
+                let t = Instant::now();
+                std::hint::black_box(regmock::model::Dataset::embedded().unwrap());
+                t.elapsed()
+            })
+            .collect(),
+    );
     println!(
-        "cold start, exec -> first 200 (median of {runs}): regmock serve {:.1} ms, bare axum {:.1} ms = {:.2}x",
+        "cold start, exec -> first 200 (median of {runs}): regmock serve {:.1} ms, bare axum {:.1} ms = {:.2}x; of which preparing the embedded dataset {:.1} ms",
         ours.as_secs_f64() * 1e3,
         bare.as_secs_f64() * 1e3,
-        ours.as_secs_f64() / bare.as_secs_f64()
+        ours.as_secs_f64() / bare.as_secs_f64(),
+        load.as_secs_f64() * 1e3
     );
 }
 
@@ -488,8 +499,12 @@ fn rss_over_requests(total: u64, extra: &[&str]) {
     let first = samples.first().copied().unwrap_or(0) as f64;
     let max = samples.iter().copied().max().unwrap_or(0) as f64;
     let last = samples.last().copied().unwrap_or(0) as f64;
+    let trend: Vec<String> = samples
+        .iter()
+        .map(|kb| format!("{:.1}", *kb as f64 / 1e3))
+        .collect();
     println!(
-        "serve RSS over {done} requests ({}): {:.1} MB after the first round, {:.1} MB at most, {:.1} MB at the end = {:+.1} % (max over first)",
+        "serve RSS over {done} requests ({}): {:.1} MB after the first round, {:.1} MB at most, {:.1} MB at the end = {:+.1} % (max over first); MB per round: {}",
         if extra.is_empty() {
             "journal off".to_string()
         } else {
@@ -498,6 +513,7 @@ fn rss_over_requests(total: u64, extra: &[&str]) {
         first / 1e3,
         max / 1e3,
         last / 1e3,
-        (max / first.max(1.0) - 1.0) * 100.0
+        (max / first.max(1.0) - 1.0) * 100.0,
+        trend.join(" ")
     );
 }

@@ -244,7 +244,7 @@ impl Emulator {
             now,
             credentials: &self.inner.credentials,
             options: &self.inner.options,
-            request_id: uuid::Uuid::new_v4(),
+            request_id: crate::pipeline::request_id(),
             limiter: &self.inner.limiter,
             rejection,
         };

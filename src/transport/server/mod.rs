@@ -140,8 +140,10 @@ async fn answer(app: &App, request: Request, rejection: Option<Rejection>) -> Re
 
 /// An answer the transport makes itself, in the emulator's own `{"message"}` shape and with a request id.
 fn own_answer(status: u16, message: &str) -> Response {
-    Response::json(status, &serde_json::json!({ "message": message }))
-        .with_header(REQUEST_ID_HEADER, uuid::Uuid::new_v4().simple().to_string())
+    Response::json(status, &serde_json::json!({ "message": message })).with_header(
+        REQUEST_ID_HEADER,
+        crate::pipeline::request_id().simple().to_string(),
+    )
 }
 
 fn to_axum(resp: Response) -> axum::response::Response {
