@@ -4,6 +4,7 @@ use anyhow::Context;
 use clap::Args;
 use regmock::Emulator;
 use regmock::admin::AdminOptions;
+use regmock::conformance::ambiguities::Emulated;
 use regmock::model::Dataset;
 use regmock::model::ProviderId;
 use regmock::pipeline::{Credentials, Options, RateLimit, Served};
@@ -85,6 +86,11 @@ pub(crate) struct ServeArgs {
     /// loopback ones. The health check answers everyone regardless.
     #[arg(long)]
     admin_open: bool,
+    /// Where the vendor docs are silent, answer as your target does (repeatable): ID=ALTERNATIVE from the
+    /// conformance suite's ambiguity table, e.g. `swr.limit.above-max=clamp` or `ncr.page.past-end=not-found-404`
+    /// (README, "Validate your implementation", lists the choices).
+    #[arg(long = "ambiguity", value_name = "ID=ALT")]
+    ambiguities: Vec<String>,
 }
 
 /// `127.0.0.1:8080`, `[::1]:8080`, `0.0.0.0:8080`, and the short forms people type: `localhost:9000`, `:9000` and
@@ -211,7 +217,13 @@ pub(crate) fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     }
     .with(SwrOptions {
         error_style: args.swr_error_style,
-    });
+    })
+    .with(
+        args.ambiguities
+            .iter()
+            .try_fold(Emulated::default(), |e, spec| e.select(spec))
+            .map_err(|e| anyhow::anyhow!("--ambiguity: {e}"))?,
+    );
     let admin = AdminOptions {
         journal: args.journal,
         open: args.admin_open,

@@ -14,6 +14,9 @@ pub struct Ambiguity {
     pub question: &'static str,
     /// Every accepted answer.
     pub accepted: &'static [Alternative],
+    /// The alternative the emulator serves unless told otherwise (`None`: it answers in more than one way, or the
+    /// question is not about the emulator's behaviour).
+    pub serves: Option<&'static str>,
 }
 
 /// One accepted answer.
@@ -23,10 +26,25 @@ pub struct Alternative {
     pub id: &'static str,
     /// What the target does.
     pub answer: &'static str,
+    /// The emulator can be told to answer this way ([`Emulated`], `serve --ambiguity ID=ALT`).
+    pub selectable: bool,
 }
 
 const fn alt(id: &'static str, answer: &'static str) -> Alternative {
-    Alternative { id, answer }
+    Alternative {
+        id,
+        answer,
+        selectable: false,
+    }
+}
+
+/// An alternative the emulator can be told to serve.
+const fn sel(id: &'static str, answer: &'static str) -> Alternative {
+    Alternative {
+        id,
+        answer,
+        selectable: true,
+    }
 }
 
 /// Every ambiguity the suite knows, with its accepted answers.
@@ -34,21 +52,23 @@ pub static AMBIGUITIES: &[Ambiguity] = &[
     Ambiguity {
         id: "swr.limit.above-max",
         question: "SWR limit above 1000 (the SDK docstrings' maximum)",
+        serves: Some("reject-400"),
         accepted: &[
-            alt("clamp", "200 with at most 1000 records, the list's prefix"),
-            alt(
+            sel("clamp", "200 with at most 1000 records, the list's prefix"),
+            sel(
                 "honour",
                 "200 with the requested number of records, the list's prefix",
             ),
-            alt("reject-400", "400 with the SWR error body"),
+            sel("reject-400", "400 with the SWR error body"),
         ],
     },
     Ambiguity {
         id: "swr.paging.invalid",
         question: "SWR limit/offset of 0, negative, non-numeric or beyond 64 bits",
+        serves: Some("reject-400"),
         accepted: &[
-            alt("reject-400", "400 with the SWR error body"),
-            alt(
+            sel("reject-400", "400 with the SWR error body"),
+            sel(
                 "lenient-200",
                 "200 with a well-formed list (the value ignored or clamped)",
             ),
@@ -57,8 +77,9 @@ pub static AMBIGUITIES: &[Ambiguity] = &[
     Ambiguity {
         id: "swr.tags.tag-match",
         question: "how the SWR tag list's `tag` parameter matches (\"Image tag name\"; the repository filters are \"fuzzy\")",
+        serves: Some("substring-ci"),
         accepted: &[
-            alt("substring-ci", "case-insensitive substring"),
+            sel("substring-ci", "case-insensitive substring"),
             alt("substring-cs", "case-sensitive substring"),
             alt("exact", "equality"),
         ],
@@ -66,48 +87,54 @@ pub static AMBIGUITIES: &[Ambiguity] = &[
     Ambiguity {
         id: "swr.repos.fuzzy",
         question: "what SWR's \"fuzzy match\" of namespace and name is",
+        serves: Some("substring-ci"),
         accepted: &[
-            alt("substring-ci", "case-insensitive substring"),
+            sel("substring-ci", "case-insensitive substring"),
             alt("substring-cs", "case-sensitive substring"),
         ],
     },
     Ambiguity {
         id: "swr.filter.empty-segment",
         question: "an empty segment in SWR filter= (a trailing `|`)",
+        serves: Some("ignored"),
         accepted: &[
-            alt("ignored", "the same answer as without it"),
-            alt("reject-400", "400 with the SWR error body"),
+            sel("ignored", "the same answer as without it"),
+            sel("reject-400", "400 with the SWR error body"),
         ],
     },
     Ambiguity {
         id: "swr.filter.unknown-key",
         question: "an unknown key in SWR filter=",
+        serves: Some("ignored"),
         accepted: &[
-            alt("ignored", "the same answer as without it"),
-            alt("reject-400", "400 with the SWR error body"),
+            sel("ignored", "the same answer as without it"),
+            sel("reject-400", "400 with the SWR error body"),
         ],
     },
     Ambiguity {
         id: "swr.filter.empty-value",
         question: "a key with an empty value in SWR filter= (`tag::`)",
+        serves: Some("ignored"),
         accepted: &[
-            alt("ignored", "the same answer as without the key"),
-            alt("matches-nothing", "200 with an empty list"),
-            alt("reject-400", "400 with the SWR error body"),
+            sel("ignored", "the same answer as without the key"),
+            sel("matches-nothing", "200 with an empty list"),
+            sel("reject-400", "400 with the SWR error body"),
         ],
     },
     Ambiguity {
         id: "swr.filter.repeated-key",
         question: "a key given twice in SWR filter=",
+        serves: Some("last-wins"),
         accepted: &[
-            alt("last-wins", "the answer for the last value"),
-            alt("first-wins", "the answer for the first value"),
-            alt("reject-400", "400 with the SWR error body"),
+            sel("last-wins", "the answer for the last value"),
+            sel("first-wins", "the answer for the first value"),
+            sel("reject-400", "400 with the SWR error body"),
         ],
     },
     Ambiguity {
         id: "swr.filter.separator-in-value",
         question: "a filter value holding `::`, `|` or `,` (percent-encoded, as the SDK encodes the whole filter)",
+        serves: None,
         accepted: &[
             alt(
                 "no-match",
@@ -124,14 +151,16 @@ pub static AMBIGUITIES: &[Ambiguity] = &[
     Ambiguity {
         id: "swr.content-range.single-key",
         question: "Content-Range when only one of limit and offset is given (\"If the offset and limit parameters are transferred\")",
+        serves: Some("present"),
         accepted: &[
-            alt("present", "offset-count/total with the right numbers"),
-            alt("absent", "no Content-Range header"),
+            sel("present", "offset-count/total with the right numbers"),
+            sel("absent", "no Content-Range header"),
         ],
     },
     Ambiguity {
         id: "swr.not-found.code",
         question: "which SWR code an unknown namespace, repository or tag gets",
+        serves: Some("svcstg-404"),
         accepted: &[alt(
             "svcstg-404",
             "an SVCSTG.SWR.404xxxx code (the appendix has SVCSTG.SWR.4040010 and others)",
@@ -140,6 +169,7 @@ pub static AMBIGUITIES: &[Ambiguity] = &[
     Ambiguity {
         id: "swr.auth.code",
         question: "which gateway code an SWR authentication failure gets",
+        serves: Some("apigw-03"),
         accepted: &[alt(
             "apigw-03",
             "an APIGW.03xx code (APIGW.0301 in the SDK note)",
@@ -148,6 +178,7 @@ pub static AMBIGUITIES: &[Ambiguity] = &[
     Ambiguity {
         id: "ncr.pagesize.default",
         question: "NCR's default pagesize",
+        serves: None,
         accepted: &[alt(
             "any-prefix",
             "any size of at least 1: the list's prefix",
@@ -156,6 +187,7 @@ pub static AMBIGUITIES: &[Ambiguity] = &[
     Ambiguity {
         id: "ncr.pagesize.above-max",
         question: "an NCR pagesize larger than the server's maximum",
+        serves: None,
         accepted: &[
             alt("clamp", "200 with the list's prefix, shorter than asked"),
             alt(
@@ -168,6 +200,7 @@ pub static AMBIGUITIES: &[Ambiguity] = &[
     Ambiguity {
         id: "ncr.paging.invalid",
         question: "NCR page/pagesize of 0, negative, non-numeric or huge (\"greater than 0\", answer undocumented)",
+        serves: None,
         accepted: &[
             alt("reject-400", "400"),
             alt("lenient-200", "200 with a well-formed list"),
@@ -176,14 +209,16 @@ pub static AMBIGUITIES: &[Ambiguity] = &[
     Ambiguity {
         id: "ncr.page.past-end",
         question: "an NCR page past the last one",
+        serves: Some("empty-200"),
         accepted: &[
-            alt("empty-200", "200, empty results, the real count, next null"),
-            alt("not-found-404", "404"),
+            sel("empty-200", "200, empty results, the real count, next null"),
+            sel("not-found-404", "404"),
         ],
     },
     Ambiguity {
         id: "ncr.page.past-end-previous",
         question: "`previous` on an NCR page past the last one",
+        serves: None,
         accepted: &[
             alt("null", "null"),
             alt("page-minus-one", "the requested page minus one"),
@@ -193,25 +228,28 @@ pub static AMBIGUITIES: &[Ambiguity] = &[
     Ambiguity {
         id: "tcr.limit.above-max",
         question: "a TCR Limit above 100 (DescribeImages documents no maximum; its related actions say 100)",
+        serves: Some("clamp"),
         accepted: &[
-            alt("clamp", "the list's first 100 items"),
+            sel("clamp", "the list's first 100 items"),
             alt("honour", "the requested number of items"),
-            alt("reject", "InvalidParameterValue or InvalidParameter"),
+            sel("reject", "InvalidParameterValue or InvalidParameter"),
         ],
     },
     Ambiguity {
         id: "tcr.offset.zero",
         question: "TCR Offset 0 (a page number from 1, yet the vendor's own example sends 0)",
+        serves: Some("first-page"),
         accepted: &[
-            alt("first-page", "page 1"),
-            alt("reject", "InvalidParameterValue or InvalidParameter"),
+            sel("first-page", "page 1"),
+            sel("reject", "InvalidParameterValue or InvalidParameter"),
         ],
     },
     Ambiguity {
         id: "tcr.paging.invalid",
         question: "TCR Limit 0 or negative, Offset negative, a non-numeric Limit",
+        serves: Some("reject"),
         accepted: &[
-            alt(
+            sel(
                 "reject",
                 "an InvalidParameter or InvalidParameterValue code (or a sub-code of either)",
             ),
@@ -224,14 +262,16 @@ pub static AMBIGUITIES: &[Ambiguity] = &[
     Ambiguity {
         id: "tcr.image-version.fuzzy",
         question: "what TCR's \"fuzzy search\" on ImageVersion is",
+        serves: Some("substring-ci"),
         accepted: &[
-            alt("substring-ci", "case-insensitive substring"),
+            sel("substring-ci", "case-insensitive substring"),
             alt("substring-cs", "case-sensitive substring"),
         ],
     },
     Ambiguity {
         id: "tcr.not-found.code",
         question: "which code DescribeImages gives an unknown instance, namespace or repository",
+        serves: None,
         accepted: &[
             alt("ResourceNotFound", "ResourceNotFound"),
             alt(
@@ -251,16 +291,18 @@ pub static AMBIGUITIES: &[Ambiguity] = &[
     Ambiguity {
         id: "tcr.unknown-parameter.code",
         question: "which code an undefined DescribeImages parameter gets",
+        serves: Some("UnknownParameter"),
         accepted: &[
-            alt("UnknownParameter", "UnknownParameter"),
-            alt("InvalidParameter", "InvalidParameter"),
+            sel("UnknownParameter", "UnknownParameter"),
+            sel("InvalidParameter", "InvalidParameter"),
         ],
     },
     Ambiguity {
         id: "tcr.unknown-secret-id.code",
         question: "which code an unknown SecretId gets",
+        serves: Some("AuthFailure.SecretIdNotFound"),
         accepted: &[
-            alt(
+            sel(
                 "AuthFailure.SecretIdNotFound",
                 "AuthFailure.SecretIdNotFound",
             ),
@@ -270,9 +312,72 @@ pub static AMBIGUITIES: &[Ambiguity] = &[
     Ambiguity {
         id: "message.wording",
         question: "the wording of error messages (only TCR's SignatureFailure text is given by the vendor)",
-        accepted: &[alt("any", "any text: messages are never compared")],
+        serves: Some("any"),
+        accepted: &[sel("any", "any text: messages are never compared")],
     },
 ];
+
+/// Which alternative the emulator serves for each ambiguity it can vary on: an [`Options`](crate::Options) value
+/// the providers read (`Options::default().with(emulated)`), set by `serve --ambiguity ID=ALT`. Ambiguities not
+/// named keep [`Ambiguity::serves`].
+///
+/// ```
+/// use regmock::conformance::ambiguities::Emulated;
+/// let e = Emulated::default().select("swr.limit.above-max=clamp").unwrap();
+/// assert!(e.serves("swr.limit.above-max", "clamp"));
+/// assert!(e.serves("swr.paging.invalid", "reject-400"), "the default of the others");
+/// assert!(Emulated::default().select("swr.limit.above-max=guess").is_err());
+/// ```
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Emulated(pub std::collections::BTreeMap<&'static str, &'static str>);
+
+impl Emulated {
+    /// Adds `ID=ALT`: the ambiguity must be in [`AMBIGUITIES`] and the alternative selectable (or its default).
+    pub fn select(mut self, spec: &str) -> Result<Emulated, String> {
+        let (id, wanted) = spec
+            .split_once('=')
+            .ok_or_else(|| format!("{spec:?} is not ID=ALTERNATIVE"))?;
+        let amb = AMBIGUITIES
+            .iter()
+            .find(|a| a.id == id.trim())
+            .ok_or_else(|| format!("no ambiguity {:?} (see `regmock conform` docs)", id.trim()))?;
+        let choices: Vec<&'static str> = amb
+            .accepted
+            .iter()
+            .filter(|a| a.selectable || amb.serves == Some(a.id))
+            .map(|a| a.id)
+            .collect();
+        let alt = choices
+            .iter()
+            .find(|a| **a == wanted.trim())
+            .ok_or_else(|| {
+                format!(
+                    "{} cannot be {:?}; the emulator can serve: {}",
+                    amb.id,
+                    wanted.trim(),
+                    if choices.is_empty() {
+                        "nothing else".to_string()
+                    } else {
+                        choices.join(", ")
+                    }
+                )
+            })?;
+        self.0.insert(amb.id, alt);
+        Ok(self)
+    }
+
+    /// Whether the emulator answers ambiguity `id` with alternative `alt` (selected, or else the default). Never
+    /// panics: an unknown id is simply not served.
+    pub fn serves(&self, id: &str, alt: &str) -> bool {
+        let chosen = self.0.get(id).copied().or_else(|| {
+            AMBIGUITIES
+                .iter()
+                .find(|a| a.id == id)
+                .and_then(|a| a.serves)
+        });
+        chosen == Some(alt)
+    }
+}
 
 /// The ambiguity `id`. Panics on an unknown id: checks name ids from this table, and a test covers each.
 pub fn get(id: &str) -> &'static Ambiguity {

@@ -1,6 +1,6 @@
 //! NCR checks: "Get image tag list" (the rows `ncr.*` of the table).
 
-use super::ambiguities::{accepts, describe};
+use super::ambiguities::describe;
 use super::client::{Auth, Dialect};
 use super::config::Target;
 use super::property::{self, Broken, CaseFuture};
@@ -275,7 +275,8 @@ pub(super) fn count(cx: &mut Cx) -> BoxFuture<'_> {
             let n = w.items.len() as u64;
             let sound = sound(cx, &w);
             let mut counts = Vec::new();
-            for p in &w.pages {
+            // A page past the end may be a 404 (ncr.page.past-end owns it): only the pages with a list are judged.
+            for p in w.pages.iter().filter(|p| p.response.status == 200) {
                 cx.case();
                 match p.total {
                     None => cx.fail(
@@ -395,8 +396,8 @@ pub(super) fn past_end(cx: &mut Cx) -> BoxFuture<'_> {
                     Some(p) if p == last => "last-page",
                     _ => "other",
                 };
-                let fine = accepts("ncr.page.past-end", alt)
-                    && (alt != "empty-200" || accepts("ncr.page.past-end-previous", previous));
+                let fine = cx.accepts("ncr.page.past-end", alt)
+                    && (alt != "empty-200" || cx.accepts("ncr.page.past-end-previous", previous));
                 if !fine {
                     cx.fail(
                         format!(
@@ -446,7 +447,7 @@ pub(super) fn sizes(cx: &mut Cx) -> BoxFuture<'_> {
                 };
                 let fine = match ambiguity {
                     None => alt == "exact",
-                    Some(id) => accepts(id, alt),
+                    Some(id) => cx.accepts(id, alt),
                 };
                 if !fine {
                     let expected = ambiguity
@@ -484,7 +485,7 @@ pub(super) fn invalid(cx: &mut Cx) -> BoxFuture<'_> {
                 200 if e.resp.body_json()["results"].is_array() => "lenient-200",
                 _ => "other",
             };
-            if !accepts("ncr.paging.invalid", alt) {
+            if !cx.accepts("ncr.paging.invalid", alt) {
                 cx.fail(
                     format!("{query} is answered with neither a 400 nor a well-formed list"),
                     &e.req,

@@ -216,6 +216,8 @@ pub(crate) struct Cx {
     latest: Option<String>,
     /// The terminal's progress line.
     progress: super::progress::Progress,
+    /// Where the docs are silent: every alternative the target's answers were classified into, by ambiguity id.
+    observed: BTreeMap<String, std::collections::BTreeSet<String>>,
 }
 
 impl Cx {
@@ -254,6 +256,16 @@ impl Cx {
             self.accepted += 1;
         }
         Ok(resp)
+    }
+
+    /// Whether `alternative` is an accepted answer to ambiguity `id` ([`super::ambiguities::accepts`]), noting it
+    /// as what the target answers for the report.
+    pub(crate) fn accepts(&mut self, id: &str, alternative: &str) -> bool {
+        self.observed
+            .entry(id.to_string())
+            .or_default()
+            .insert(alternative.to_string());
+        super::ambiguities::accepts(id, alternative)
     }
 
     /// Counts one judged case.
@@ -398,6 +410,7 @@ pub async fn run(config: &Config) -> Report {
     let client = Client::new(&config.base_url, key, config.token.clone(), dialect, rate);
     let mut reports = Vec::new();
     let mut total_requests = 0;
+    let mut observed = BTreeMap::new();
     match client {
         Err(e) => {
             for c in checks::of(config.provider) {
@@ -418,6 +431,7 @@ pub async fn run(config: &Config) -> Report {
                 current: None,
                 exchanges: Default::default(),
                 latest: None,
+                observed: BTreeMap::new(),
                 progress: super::progress::Progress::new(
                     config.progress,
                     checks::of(config.provider)
@@ -446,6 +460,7 @@ pub async fn run(config: &Config) -> Report {
                 reports.push(report);
             }
             cx.progress.clear();
+            observed = std::mem::take(&mut cx.observed);
             if cx.accepted == 0 && cx.refused.is_none() && total_requests > 0 {
                 for r in &mut reports {
                     if r.outcome == Outcome::Pass {
@@ -467,6 +482,7 @@ pub async fn run(config: &Config) -> Report {
         requests: total_requests,
         elapsed_ms: started.elapsed().as_millis() as u64,
         checks: reports,
+        observed,
     }
 }
 

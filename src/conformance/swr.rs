@@ -514,7 +514,7 @@ async fn single_key(cx: &mut Cx, l: List, w: &Walk) -> Result<(), Stop> {
             }
             Some(_) => "wrong",
         };
-        if !accepts("swr.content-range.single-key", alt) {
+        if !cx.accepts("swr.content-range.single-key", alt) {
             cx.fail(
                 format!("Content-Range on {query} alone has the wrong numbers"),
                 &req,
@@ -897,7 +897,7 @@ pub(super) fn tags_sizes(cx: &mut Cx) -> BoxFuture<'_> {
                 let fine = if limit <= MAX_LIMIT {
                     alt == "clamp"
                 } else {
-                    accepts("swr.limit.above-max", alt)
+                    cx.accepts("swr.limit.above-max", alt)
                 };
                 if !fine {
                     let expected = if limit <= MAX_LIMIT {
@@ -946,7 +946,7 @@ pub(super) fn tags_invalid(cx: &mut Cx) -> BoxFuture<'_> {
                 (200, Value::Array(_)) => "lenient-200",
                 _ => "other",
             };
-            if !accepts("swr.paging.invalid", alt) {
+            if !cx.accepts("swr.paging.invalid", alt) {
                 cx.fail(
                     format!("{query} is answered with neither a 400 nor a well-formed list"),
                     &req,
@@ -1090,7 +1090,7 @@ pub(super) fn tags_filter_grammar(cx: &mut Cx) -> BoxFuture<'_> {
                     _ => None,
                 };
                 let fine = match ambiguity {
-                    Some(id) => accepts(id, alt),
+                    Some(id) => cx.accepts(id, alt),
                     None => alt == "ignored",
                 };
                 if !fine {
@@ -1162,7 +1162,7 @@ async fn separators_in_values(cx: &mut Cx, t: &Target, names: &[String]) -> Resu
             Some(g) if sep == "," && g == either => "any-of",
             Some(_) => "other",
         };
-        if !accepts("swr.filter.separator-in-value", alt) {
+        if !cx.accepts("swr.filter.separator-in-value", alt) {
             cx.fail(
                 format!("a tag value holding {sep:?} is answered in no accepted way"),
                 &req,
@@ -1310,7 +1310,7 @@ pub(super) fn errors_not_found(cx: &mut Cx) -> BoxFuture<'_> {
             } else {
                 "other"
             };
-            if resp.status != 404 || !accepts("swr.not-found.code", alt) {
+            if resp.status != 404 || !cx.accepts("swr.not-found.code", alt) {
                 cx.fail(
                     format!("{what} is not a 404 with a not-found code"),
                     &req,
@@ -1360,7 +1360,7 @@ fn refusal<'a>(cx: &'a mut Cx, auth: Auth, what: &'static str) -> BoxFuture<'a> 
         } else {
             "other"
         };
-        if resp.status != 401 || !accepts("swr.auth.code", alt) {
+        if resp.status != 401 || !cx.accepts("swr.auth.code", alt) {
             cx.fail(
                 format!("{what} is not refused with 401"),
                 &req,

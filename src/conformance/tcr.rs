@@ -469,7 +469,7 @@ pub(super) fn sizes(cx: &mut Cx) -> BoxFuture<'_> {
                 };
                 let fine = match ambiguity {
                     None => alt == "clamp",
-                    Some(id) => accepts(id, alt),
+                    Some(id) => cx.accepts(id, alt),
                 };
                 if !fine {
                     let expected = ambiguity
@@ -505,7 +505,7 @@ pub(super) fn invalid(cx: &mut Cx) -> BoxFuture<'_> {
                 None if a.resp.body_json()["Response"]["ImageInfoList"].is_array() => "lenient",
                 _ => "other",
             };
-            if !accepts("tcr.paging.invalid", alt) {
+            if !cx.accepts("tcr.paging.invalid", alt) {
                 cx.fail(
                     format!("{k}={v} is not a parameter error"),
                     &a.req,
@@ -793,7 +793,7 @@ pub(super) fn errors_not_found(cx: &mut Cx) -> BoxFuture<'_> {
             let a = describe_images(cx, &target, &[]).await?;
             cx.case();
             let code = a.code.clone().unwrap_or_default();
-            if !accepts("tcr.not-found.code", &code) {
+            if !cx.accepts("tcr.not-found.code", &code) {
                 cx.fail(
                     format!("{what} is not a ResourceNotFound error"),
                     &a.req,
@@ -827,7 +827,7 @@ pub(super) fn errors_parameters(cx: &mut Cx) -> BoxFuture<'_> {
         }
         let unknown = describe_images(cx, &t, &[("RegmockConformUndefined", json!("x"))]).await?;
         cx.case();
-        if !accepts(
+        if !cx.accepts(
             "tcr.unknown-parameter.code",
             unknown.code.as_deref().unwrap_or_default(),
         ) {

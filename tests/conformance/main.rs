@@ -2,6 +2,7 @@
 //! variant (a quirk) fails exactly the check that owns its bug and no other required check.
 #![allow(clippy::unwrap_used, missing_docs)]
 
+mod ambiguities;
 mod cli;
 mod quirks;
 mod reports;

@@ -10,7 +10,7 @@ use std::fmt::Write;
 /// ```
 /// # let report = regmock::conformance::Report { provider: "swr", base_url: "http://x".into(), seed: 7,
 /// #     cases_per_check: 1, verdict: regmock::conformance::Verdict::Error, reason: Some("no check ran".into()),
-/// #     requests: 0, elapsed_ms: 0, checks: vec![] };
+/// #     requests: 0, elapsed_ms: 0, checks: vec![], observed: Default::default() };
 /// let text = regmock::conformance::report::human::render(&report);
 /// assert!(text.contains("verdict: ERROR"));
 /// ```
@@ -71,6 +71,20 @@ pub fn render(report: &Report) -> String {
     );
     if let Some(reason) = &report.reason {
         let _ = writeln!(out, "reason: {reason}");
+    }
+    if !report.observed.is_empty() {
+        // Where the docs are silent: how this target answers (`serve --ambiguity ID=ALT` makes regmock do the same).
+        let answers: Vec<String> = report
+            .observed
+            .iter()
+            .map(|(id, alts)| {
+                format!(
+                    "{id}={}",
+                    alts.iter().cloned().collect::<Vec<_>>().join("+")
+                )
+            })
+            .collect();
+        let _ = writeln!(out, "where the docs are silent: {}", answers.join(", "));
     }
     for c in report.with_outcome(Outcome::Fail) {
         let _ = writeln!(

@@ -11,7 +11,7 @@ use std::fmt::Write;
 /// ```
 /// # let report = regmock::conformance::Report { provider: "ncr", base_url: "http://x".into(), seed: 7,
 /// #     cases_per_check: 1, verdict: regmock::conformance::Verdict::Pass, reason: None,
-/// #     requests: 0, elapsed_ms: 0, checks: vec![] };
+/// #     requests: 0, elapsed_ms: 0, checks: vec![], observed: Default::default() };
 /// assert!(regmock::conformance::report::junit::render(&report).contains("<testsuite name=\"regmock-conform-ncr\""));
 /// ```
 pub fn render(report: &Report) -> String {

@@ -116,6 +116,10 @@ pub struct Report {
     pub elapsed_ms: u64,
     /// Every check of the provider, in execution order.
     pub checks: Vec<CheckReport>,
+    /// Where the docs are silent, how the target answered: the alternatives of each ambiguity
+    /// ([`crate::conformance::ambiguities`]) its answers were classified into (`serve --ambiguity ID=ALT` makes the
+    /// emulator answer the same way).
+    pub observed: std::collections::BTreeMap<String, std::collections::BTreeSet<String>>,
 }
 
 impl Report {
@@ -124,7 +128,7 @@ impl Report {
     /// ```
     /// # let report = regmock::conformance::Report { provider: "swr", base_url: String::new(), seed: 1,
     /// #     cases_per_check: 1, verdict: regmock::conformance::Verdict::Fail, reason: None, requests: 0,
-    /// #     elapsed_ms: 0, checks: vec![] };
+    /// #     elapsed_ms: 0, checks: vec![], observed: Default::default() };
     /// assert_eq!(report.exit_code(), 1);
     /// ```
     pub fn exit_code(&self) -> u8 {
@@ -167,7 +171,7 @@ impl Report {
     /// ```
     /// # let report = regmock::conformance::Report { provider: "swr", base_url: String::new(), seed: 1,
     /// #     cases_per_check: 1, verdict: regmock::conformance::Verdict::Pass, reason: None, requests: 0,
-    /// #     elapsed_ms: 0, checks: vec![] };
+    /// #     elapsed_ms: 0, checks: vec![], observed: Default::default() };
     /// let dir = tempfile::tempdir().unwrap();
     /// assert!(report.write_cassettes(dir.path()).unwrap().is_empty(), "a report without failures writes nothing");
     /// ```

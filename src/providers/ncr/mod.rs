@@ -94,6 +94,18 @@ impl Spec for Ncr {
         };
         let selection = Selection::of(repo, &query);
         let total = selection.len();
+        // Where the docs are silent: a page past the last one is `200` empty unless `serve --ambiguity
+        // ncr.page.past-end=not-found-404` selected the 404.
+        let emulated = ctx
+            .options
+            .get::<crate::conformance::ambiguities::Emulated>();
+        let last_page = total.div_ceil(paging.size.max(1) as usize).max(1) as u64;
+        if paging.page > last_page && emulated.serves("ncr.page.past-end", "not-found-404") {
+            return Err(ApiError::new(
+                NcrCode::NotFound,
+                format!("page {} is past the last page {last_page}", paging.page),
+            ));
+        }
         let mut at = page::numbered(paging.page, paging.size, total);
         at.range = quirks::window(ctx, paging.page, at.range, total);
         let body = wire::GetImageTagListResponse {

@@ -129,16 +129,20 @@ impl Spec for Swr {
 
 fn answer(ctx: &Ctx<'_>, req: &Request, route: &Route) -> Result<Response, ApiError> {
     let registry = ctx.dataset.registries_of(ProviderId::Swr).next();
+    // Where the docs are silent: the alternatives `serve --ambiguity` selected.
+    let emulated = ctx
+        .options
+        .get::<crate::conformance::ambiguities::Emulated>();
     match route {
         Route::ListReposDetails => {
-            let params = params::parse(ListKind::Repos, req.query.as_deref())?;
+            let params = params::parse_with(ListKind::Repos, req.query.as_deref(), &emulated)?;
             Ok(list_repos_details(registry, &params))
         }
         Route::ListRepositoryTags {
             namespace,
             repository,
         } => {
-            let params = params::parse(ListKind::Tags, req.query.as_deref())?;
+            let params = params::parse_with(ListKind::Tags, req.query.as_deref(), &emulated)?;
             let (reg, repo) = find_repository(registry, namespace, repository)?;
             Ok(list_repository_tags(reg, namespace, repo, &params))
         }
@@ -209,6 +213,7 @@ fn list_repos_details(registry: Option<&Registry>, params: &ListParams) -> Respo
                 .is_none_or(|n| fuzzy::matches(&r.name, n))
         })
         .filter(|(_, r)| params.category.as_deref().is_none_or(|c| r.category == c))
+        .filter(|_| !params.matches_nothing)
         .collect();
     matches.sort_by(|a, b| compare_repos(params, a, b));
     let total = matches.len();
@@ -250,6 +255,10 @@ fn list_repository_tags(
     repo: &Repository,
     params: &ListParams,
 ) -> Response {
+    if params.matches_nothing {
+        let none: [wire::ShowReposTagResp; 0] = [];
+        return with_range(Response::json(200, &none), content_range(params, 0, 0));
+    }
     let order = match (params.order.column, params.order.descending) {
         (OrderColumn::Name, false) => TagOrder::NameAsc,
         (OrderColumn::Name, true) => TagOrder::NameDesc,

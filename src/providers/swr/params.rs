@@ -8,8 +8,12 @@
 //!   0 or a multiple of the limit, as the repository page documents;
 //! - `order_column` accepts `updated_at`, `updated_time` (same column), `name`, and for repositories `tag_count`;
 //!   `order_type` accepts `asc`/`desc` (any case); either one alone defaults the other to `updated_at` / `desc`.
+//!
+//! Where the docs are silent, [`parse_with`] answers as the [`Emulated`] alternatives say (`serve --ambiguity`); the
+//! rules above are the defaults of that table (`regmock::conformance::ambiguities`).
 
 use super::errors::{ApiError, SwrCode};
+use crate::conformance::ambiguities::Emulated;
 use crate::shared::query;
 
 /// Default page size (both list pages: "100 records will be returned by default").
@@ -88,6 +92,8 @@ pub struct ListParams {
     pub paged: bool,
     /// Sort order.
     pub order: Order,
+    /// A filter key with an empty value was given and the emulator serves `swr.filter.empty-value=matches-nothing`.
+    pub matches_nothing: bool,
 }
 
 /// Parses the raw query of a list request.
@@ -99,24 +105,67 @@ pub struct ListParams {
 /// assert!(parse(ListKind::Repos, Some("filter=limit::abc")).is_err());
 /// ```
 pub fn parse(kind: ListKind, raw_query: Option<&str>) -> Result<ListParams, ApiError> {
+    parse_with(kind, raw_query, &Emulated::default())
+}
+
+/// [`parse`], answering where the docs are silent as `emulated` selects.
+///
+/// ```
+/// use regmock::conformance::ambiguities::Emulated;
+/// use regmock::providers::swr::params::{parse_with, ListKind};
+/// let clamp = Emulated::default().select("swr.limit.above-max=clamp").unwrap();
+/// assert_eq!(parse_with(ListKind::Tags, Some("limit=5000"), &clamp).unwrap().limit, 1000);
+/// assert!(parse_with(ListKind::Tags, Some("limit=5000"), &Emulated::default()).is_err());
+/// ```
+pub fn parse_with(
+    kind: ListKind,
+    raw_query: Option<&str>,
+    emulated: &Emulated,
+) -> Result<ListParams, ApiError> {
     let pairs = query::parse(raw_query);
     let filter = query::last(&pairs, "filter").filter(|f| !f.is_empty());
+    let from_filter = filter.is_some();
     let given: Vec<(String, String)> = match filter {
-        Some(f) => parse_filter(f)?,
-        None => pairs,
+        Some(f) => parse_filter(kind, f, emulated)?,
+        None => pairs.clone(),
     };
+    let first_wins = from_filter && emulated.serves("swr.filter.repeated-key", "first-wins");
     let get = |key: &str| -> Option<&str> {
+        let value = if first_wins {
+            given
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| v.as_str())
+        } else {
+            query::last(&given, key)
+        };
         kind.keys()
             .contains(&key)
-            .then(|| query::last(&given, key))
+            .then_some(value)
             .flatten()
             .filter(|v| !v.is_empty())
     };
-    let limit = get("limit").map(parse_limit).transpose()?;
-    let offset = get("offset")
-        .map(|v| parse_number("offset", v))
-        .transpose()?;
-    let paged = limit.is_some() || offset.is_some();
+    let matches_nothing = from_filter
+        && emulated.serves("swr.filter.empty-value", "matches-nothing")
+        && given.iter().any(|(k, v)| {
+            v.is_empty() && ["namespace", "name", "category", "tag"].contains(&k.as_str())
+        });
+    let lenient = emulated.serves("swr.paging.invalid", "lenient-200");
+    // A number above the maximum is the other ambiguity (swr.limit.above-max): lenient only with what is no page size.
+    let above_max = |v: &str| v.trim().parse::<u64>().is_ok_and(|n| n > MAX_LIMIT);
+    let limit = match get("limit").map(|v| parse_limit(v, emulated)).transpose() {
+        Err(_) if lenient && !get("limit").is_some_and(above_max) => Some(DEFAULT_LIMIT),
+        other => other?,
+    };
+    let offset = match get("offset").map(|v| parse_number("offset", v)).transpose() {
+        Err(_) if lenient => Some(0),
+        other => other?,
+    };
+    let paged = if emulated.serves("swr.content-range.single-key", "absent") {
+        limit.is_some() && offset.is_some()
+    } else {
+        limit.is_some() || offset.is_some()
+    };
     let limit = limit.unwrap_or(DEFAULT_LIMIT);
     let offset = offset.unwrap_or(0);
     if kind == ListKind::Repos && offset % limit != 0 {
@@ -135,11 +184,22 @@ pub fn parse(kind: ListKind, raw_query: Option<&str>) -> Result<ListParams, ApiE
         offset,
         paged,
         order,
+        matches_nothing,
     })
 }
 
-fn parse_filter(filter: &str) -> Result<Vec<(String, String)>, ApiError> {
-    filter
+fn parse_filter(
+    kind: ListKind,
+    filter: &str,
+    emulated: &Emulated,
+) -> Result<Vec<(String, String)>, ApiError> {
+    let refuse = |why: String| Err(ApiError::new(SwrCode::InvalidParameter, why));
+    if filter.split('|').any(str::is_empty)
+        && emulated.serves("swr.filter.empty-segment", "reject-400")
+    {
+        return refuse(format!("filter {filter:?} has an empty segment"));
+    }
+    let pairs: Vec<(String, String)> = filter
         .split('|')
         .filter(|seg| !seg.is_empty())
         .map(|seg| {
@@ -152,7 +212,29 @@ fn parse_filter(filter: &str) -> Result<Vec<(String, String)>, ApiError> {
                     )
                 })
         })
-        .collect()
+        .collect::<Result<_, _>>()?;
+    if let Some((k, _)) = pairs
+        .iter()
+        .find(|(k, _)| !kind.keys().contains(&k.as_str()))
+        && emulated.serves("swr.filter.unknown-key", "reject-400")
+    {
+        return refuse(format!("filter key {k:?} is not supported"));
+    }
+    if let Some((k, _)) = pairs.iter().find(|(_, v)| v.is_empty())
+        && emulated.serves("swr.filter.empty-value", "reject-400")
+    {
+        return refuse(format!("filter key {k:?} has an empty value"));
+    }
+    if let Some((k, _)) = pairs
+        .iter()
+        .enumerate()
+        .find(|(i, (k, _))| pairs[..*i].iter().any(|(earlier, _)| earlier == k))
+        .map(|(_, p)| p)
+        && emulated.serves("swr.filter.repeated-key", "reject-400")
+    {
+        return refuse(format!("filter key {k:?} is given twice"));
+    }
+    Ok(pairs)
 }
 
 fn parse_number(name: &str, value: &str) -> Result<u64, ApiError> {
@@ -164,10 +246,16 @@ fn parse_number(name: &str, value: &str) -> Result<u64, ApiError> {
     })
 }
 
-fn parse_limit(value: &str) -> Result<u64, ApiError> {
+fn parse_limit(value: &str, emulated: &Emulated) -> Result<u64, ApiError> {
     // One message for every refusal, naming what is accepted: 0 and "abc" are refused alike.
     match value.trim().parse::<u64>() {
         Ok(limit) if (1..=MAX_LIMIT).contains(&limit) => Ok(limit),
+        Ok(limit) if limit > MAX_LIMIT && emulated.serves("swr.limit.above-max", "clamp") => {
+            Ok(MAX_LIMIT)
+        }
+        Ok(limit) if limit > MAX_LIMIT && emulated.serves("swr.limit.above-max", "honour") => {
+            Ok(limit)
+        }
         _ => Err(ApiError::new(
             SwrCode::InvalidParameter,
             format!("limit must be an integer from 1 to {MAX_LIMIT}, got {value:?}"),

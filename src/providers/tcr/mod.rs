@@ -83,7 +83,25 @@ impl Spec for Tcr {
     fn answer(&self, ctx: &Ctx<'_>, req: &Request, route: &Route) -> Result<Response, ApiError> {
         // Test-only quirk hooks (quirks.rs): they pass everything through unless a self-test sets a quirk.
         quirks::request(ctx, req)?;
-        let mut p = params::parse(req, *route, ctx.options.strict)?;
+        // Where the docs are silent: `--strict`, or the alternatives `serve --ambiguity` selected.
+        let emulated = ctx
+            .options
+            .get::<crate::conformance::ambiguities::Emulated>();
+        let strict = ctx.options.strict;
+        let mut p = params::parse_with(
+            req,
+            *route,
+            strict || emulated.serves("tcr.limit.above-max", "reject"),
+            strict || emulated.serves("tcr.offset.zero", "reject"),
+        )
+        .map_err(|mut e| {
+            if e.code == TcrCode::UnknownParameter
+                && emulated.serves("tcr.unknown-parameter.code", "InvalidParameter")
+            {
+                e.code = TcrCode::InvalidParameter;
+            }
+            e
+        })?;
         quirks::params(ctx, &mut p);
         let missing = |m: Missing| {
             let (code, what) = match m {

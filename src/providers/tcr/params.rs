@@ -71,6 +71,26 @@ enum Raw<'a> {
 /// assert_eq!((p.limit, p.page), (20, 1));
 /// ```
 pub fn parse(req: &Request, route: Route, strict: bool) -> Result<DescribeImages, ApiError> {
+    parse_with(req, route, strict, strict)
+}
+
+/// [`parse`] with each lenient default chosen on its own: `reject_limit` refuses a `Limit` above 100 (else it is
+/// 100), `reject_offset_zero` refuses `Offset` 0 (else it is page 1) — `serve --ambiguity tcr.limit.above-max=reject`
+/// and `tcr.offset.zero=reject`.
+///
+/// ```
+/// use regmock::{http::Request, providers::tcr::{params, routes::Route}};
+/// let mut req = Request::new("POST", "/");
+/// req.body = br#"{"RegistryId":"r","NamespaceName":"n","RepositoryName":"x","Offset":0}"#.to_vec();
+/// assert!(params::parse_with(&req, Route::DescribeImagesJson, false, false).is_ok());
+/// assert!(params::parse_with(&req, Route::DescribeImagesJson, false, true).is_err());
+/// ```
+pub fn parse_with(
+    req: &Request,
+    route: Route,
+    reject_limit: bool,
+    reject_offset_zero: bool,
+) -> Result<DescribeImages, ApiError> {
     let json: Value;
     let pairs: Vec<(String, Raw<'_>)> = match route {
         Route::DescribeImagesJson => {
@@ -104,7 +124,7 @@ pub fn parse(req: &Request, route: Route, strict: bool) -> Result<DescribeImages
     let limit = match integer(get("Limit"), "Limit")? {
         None => DEFAULT_LIMIT,
         Some(n) if n < 1 => return Err(out_of_range("Limit", n, "at least 1")),
-        Some(n) if n as u64 > MAX_LIMIT && strict => {
+        Some(n) if n as u64 > MAX_LIMIT && reject_limit => {
             return Err(out_of_range("Limit", n, "at most 100"));
         }
         Some(n) => (n as u64).min(MAX_LIMIT),
@@ -112,7 +132,9 @@ pub fn parse(req: &Request, route: Route, strict: bool) -> Result<DescribeImages
     let page = match integer(get("Offset"), "Offset")? {
         None => 1,
         Some(n) if n < 0 => return Err(out_of_range("Offset", n, "a page number from 1")),
-        Some(0) if strict => return Err(out_of_range("Offset", 0, "a page number from 1")),
+        Some(0) if reject_offset_zero => {
+            return Err(out_of_range("Offset", 0, "a page number from 1"));
+        }
         Some(n) => (n as u64).max(1),
     };
     Ok(DescribeImages {
