@@ -178,7 +178,7 @@ pub static AMBIGUITIES: &[Ambiguity] = &[
     Ambiguity {
         id: "ncr.pagesize.default",
         question: "NCR's default pagesize",
-        serves: None,
+        serves: Some("any-prefix"),
         accepted: &[alt(
             "any-prefix",
             "any size of at least 1: the list's prefix",
@@ -187,7 +187,7 @@ pub static AMBIGUITIES: &[Ambiguity] = &[
     Ambiguity {
         id: "ncr.pagesize.above-max",
         question: "an NCR pagesize larger than the server's maximum",
-        serves: None,
+        serves: Some("clamp"),
         accepted: &[
             alt("clamp", "200 with the list's prefix, shorter than asked"),
             alt(
@@ -200,7 +200,7 @@ pub static AMBIGUITIES: &[Ambiguity] = &[
     Ambiguity {
         id: "ncr.paging.invalid",
         question: "NCR page/pagesize of 0, negative, non-numeric or huge (\"greater than 0\", answer undocumented)",
-        serves: None,
+        serves: Some("reject-400"),
         accepted: &[
             alt("reject-400", "400"),
             alt("lenient-200", "200 with a well-formed list"),
