@@ -473,7 +473,8 @@ fn content_range<'a>(cx: &'a mut Cx, l: List, concat_id: &'a str) -> BoxFuture<'
 /// Content-Range, which the docs promise only when both are given, reads right when it is sent.
 async fn single_key(cx: &mut Cx, l: List, w: &Walk) -> Result<(), Stop> {
     let n = w.items.len() as u64;
-    let limit = cx.rng.range(1, n.clamp(1, WALK_SIZE));
+    // Below the list's length (when it has two or more), so a server that ignores `limit` shows.
+    let limit = cx.rng.range(1, n.saturating_sub(1).clamp(1, WALK_SIZE));
     // The repository page documents offsets that are multiples of the limit only, here the default 100.
     let offset = match l {
         List::Repos => 0,

@@ -4,6 +4,7 @@
 
 mod ambiguities;
 mod cli;
+mod foreign;
 mod quirks;
 mod reports;
 mod synthetic;
