@@ -1,6 +1,6 @@
-//! The suite against a foreign implementation that is not regmock: a canned server that ignores paging and sorting.
-//! It proves the checks that no emulator quirk breaks have teeth: the repository sort (`swr.repos.sort`) and the
-//! default slice of `limit` alone (`swr.repos.content-range`).
+//! The suite against foreign implementations that are not regmock: canned servers with bugs no emulator quirk has.
+//! They prove the newer checks have teeth: the repository sort (`swr.repos.sort`), the default slice of `limit` alone
+//! (`swr.repos.content-range`), the TCR GET form (`tcr.images.get-form`) and `X-TC-Token` (`tcr.auth.signed`).
 
 use regmock::conformance::{self, Config, Outcome, Target};
 use regmock::model::ProviderId;
@@ -71,4 +71,52 @@ async fn a_server_that_ignores_paging_and_sorting_fails_the_sort_and_the_default
             .any(|f| f.message.contains("alone is not the slice")),
         "{human}"
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_tcr_server_without_the_get_form_or_tokens_fails_those_checks() {
+    // Given a TCR server that answers POST, refuses every GET and fails every request carrying X-TC-Token
+    let server = MockServer::start().await;
+    let error = |code: &str| {
+        ResponseTemplate::new(200)
+            .set_body_json(
+                serde_json::json!({"Response": {"Error": {"Code": code, "Message": "no"},
+                "RequestId": "00000000-0000-0000-0000-000000000000"}}),
+            )
+            .insert_header("Content-Type", "application/json")
+    };
+    Mock::given(wiremock::matchers::header_exists("X-TC-Token"))
+        .respond_with(error("AuthFailure.SignatureFailure"))
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(error("UnsupportedProtocol"))
+        .mount(&server)
+        .await;
+    let image = serde_json::json!({"ImageVersion": "v1", "Digest": "sha256:00", "Size": 1,
+        "UpdateTime": "2024-01-01 00:00:00", "Kind": "docker", "KmsSignature": ""});
+    Mock::given(method("POST"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(
+                    serde_json::json!({"Response": {"ImageInfoList": [image], "TotalCount": 1,
+                    "RequestId": "00000000-0000-0000-0000-000000000000"}}),
+                )
+                .insert_header("Content-Type", "application/json"),
+        )
+        .mount(&server)
+        .await;
+    // When the GET-form and signed-request checks run against it
+    let mut config = Config::new(ProviderId::Tcr, &server.uri());
+    config.targets = vec![Target::tcr("tcr-x", "ns", "repo")];
+    config.checks = vec!["tcr.images.get-form".into(), "tcr.auth.signed".into()];
+    let report = conformance::run(&config).await;
+    // Then both fail: the GET form is not answered, and a token is refused with a code that is not the token's
+    let human = report.human();
+    for id in ["tcr.images.get-form", "tcr.auth.signed"] {
+        let c = report.checks.iter().find(|c| c.id == id).unwrap();
+        assert_eq!(c.outcome, Outcome::Fail, "{id}: {human}");
+    }
+    assert!(human.contains("X-TC-Token"), "{human}");
 }
