@@ -190,7 +190,7 @@ pub static CHECKS: &[Check] = &[
         "limit 1, 1000 and above 1000 are answered as documented (above the maximum: any accepted answer)",
         concat!(
             swr_tags!(),
-            ", limit; SDK docstrings (notes/swr.md): \"limit defaults to 100, maximum 1000\""
+            ", limit; SDK docstrings (the official SWR SDK sources): \"limit defaults to 100, maximum 1000\""
         ),
         swr::tags_sizes,
     ),
@@ -223,7 +223,7 @@ pub static CHECKS: &[Check] = &[
         "filter=key::value|... (percent-encoded or raw, any segment order) equals the individual parameters; empty segments, unknown and repeated keys get an accepted answer",
         concat!(
             swr_tags!(),
-            ", filter: \"Set this parameter to offset::{offset}|limit::{limit}|order_column::{order_column}|order_type::{order_type}|tag::{tag}\"; notes/swr.md: the SDK percent-encodes | and :"
+            ", filter: \"Set this parameter to offset::{offset}|limit::{limit}|order_column::{order_column}|order_type::{order_type}|tag::{tag}\"; the official SWR SDK sources: the SDK percent-encodes | and :"
         ),
         swr::tags_filter_grammar,
     ),
@@ -262,7 +262,7 @@ pub static CHECKS: &[Check] = &[
         Swr,
         Required,
         "a request signed with SDK-HMAC-SHA256 (or carrying the given X-Auth-Token) is accepted",
-        "notes/swr.md, Signing (SDK-HMAC-SHA256): what the official SDK sends",
+        "the official SWR SDK sources, Signing (SDK-HMAC-SHA256): what the official SDK sends",
         swr::auth_signed,
     ),
     check(
@@ -270,7 +270,7 @@ pub static CHECKS: &[Check] = &[
         Swr,
         Required,
         "a request whose signature was altered is a 401 with a gateway authentication error",
-        "SWR status codes: \"401 Authentication failed\"; notes/swr.md, Errors: 401 APIGW.0301 \"Incorrect IAM authentication information\"",
+        "SWR status codes: \"401 Authentication failed\"; the official SWR SDK sources, Errors: 401 APIGW.0301 \"Incorrect IAM authentication information\"",
         swr::auth_tampered,
     ),
     check(
@@ -298,7 +298,7 @@ pub static CHECKS: &[Check] = &[
             swr_repos!(),
             " Tables 3-4; ",
             swr_tags!(),
-            " Tables 5-6; show tag 表3, \"Error Codes\" appendix; notes/swr.md, Responses"
+            " Tables 5-6; show tag 表3, \"Error Codes\" appendix; the official SWR SDK sources, Responses"
         ),
         runner::schema,
     ),
@@ -337,7 +337,7 @@ pub static CHECKS: &[Check] = &[
         "count is the same on every page and equals the number of tags",
         concat!(
             ncr_tags!(),
-            ", Response body: count \"Total number\" (notes/ncr.md: for tags, the number of tags)"
+            ", Response body: count \"Total number\" (the official NCR SDK sources: for tags, the number of tags)"
         ),
         ncr::count,
     ),
@@ -359,7 +359,7 @@ pub static CHECKS: &[Check] = &[
         "a page past the last one is empty and well formed (or a 404), with the real count and no next page",
         concat!(
             ncr_tags!(),
-            ", next: \"null if there is no next page\"; notes/ncr.md, Pagination: past-the-end answer undocumented"
+            ", next: \"null if there is no next page\"; the official NCR SDK sources, Pagination: past-the-end answer undocumented"
         ),
         ncr::past_end,
     ),
@@ -370,7 +370,7 @@ pub static CHECKS: &[Check] = &[
         "pagesize 1, the default and a large pagesize give a prefix of the list of an accepted size",
         concat!(
             ncr_tags!(),
-            ", pagesize \"Enter a value greater than 0\"; default and maximum undocumented (notes/ncr.md)"
+            ", pagesize \"Enter a value greater than 0\"; default and maximum undocumented (the official NCR SDK sources)"
         ),
         ncr::sizes,
     ),
@@ -398,7 +398,7 @@ pub static CHECKS: &[Check] = &[
         Ncr,
         Required,
         "a request signed with API Gateway signature v2 is accepted",
-        "NCR overview / notes/ncr.md, Signing v2: x-ncp-apigw-timestamp, x-ncp-iam-access-key, x-ncp-apigw-signature-v2",
+        "NCR overview / the official NCR SDK sources, Signing v2: x-ncp-apigw-timestamp, x-ncp-iam-access-key, x-ncp-apigw-signature-v2",
         ncr::auth_signed,
     ),
     check(
@@ -496,7 +496,7 @@ pub static CHECKS: &[Check] = &[
         "the default Limit is 20, the default Offset page 1; Limit 1 and 100 as asked; Limit above 100 and Offset 0 get an accepted answer",
         concat!(
             tcr_images!(),
-            ": Limit \"Default value: 20\", Offset \"Default value: 1\"; maximum 100 documented for the related actions (notes/tcr.md)"
+            ": Limit \"Default value: 20\", Offset \"Default value: 1\"; maximum 100 documented for the related actions (the official TCR SDK sources)"
         ),
         tcr::sizes,
     ),
@@ -576,7 +576,7 @@ pub static CHECKS: &[Check] = &[
         Tcr,
         Required,
         "a request signed with TC3-HMAC-SHA256 is accepted, with X-TC-Token too (an unknown one: accepted or AuthFailure.TokenFailure)",
-        "API 3.0 \"Signature v3\" (notes/tcr.md, Signing): what both official SDKs send",
+        "API 3.0 \"Signature v3\" (the official TCR SDK sources, Signing): what both official SDKs send",
         tcr::auth_signed,
     ),
     check(
@@ -608,7 +608,7 @@ pub static CHECKS: &[Check] = &[
         Tcr,
         Required,
         "every error of the session came back with HTTP 200 (the SDKs lose the code otherwise)",
-        "notes/tcr.md, Errors: Python reads Response.Error only from a 200 (any other status is ServerNetworkError); Node reads no body",
+        "the official TCR SDK sources, Errors: Python reads Response.Error only from a 200 (any other status is ServerNetworkError); Node reads no body",
         tcr::errors_http_200,
     ),
     check(
@@ -616,7 +616,7 @@ pub static CHECKS: &[Check] = &[
         Tcr,
         Required,
         "every answer of the session has Content-Type exactly application/json",
-        "notes/tcr.md, Responses: the Python SDK reads Response.Error only when Content-Type equals application/json",
+        "the official TCR SDK sources, Responses: the Python SDK reads Response.Error only when Content-Type equals application/json",
         tcr::content_type,
     ),
     check(

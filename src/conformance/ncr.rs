@@ -28,7 +28,7 @@ pub(super) fn dialect() -> Dialect {
     Dialect {
         provider: super::runner::provider(ProviderId::Ncr),
         add_token: |_, _| false,
-        // The gateway's quota codes (notes/ncr.md): 400 Quota Exceeded, 410 Throttle Limited, 420 Rate Limited.
+        // The gateway's quota codes (the official NCR SDK sources): 400 Quota Exceeded, 410 Throttle Limited, 420 Rate Limited.
         throttled: |resp| {
             let code = &resp.body_json()["error"]["errorCode"];
             let code = code

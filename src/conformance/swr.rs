@@ -50,7 +50,7 @@ pub(super) fn dialect() -> Dialect {
     }
 }
 
-/// The SDK's path encoding: everything but `A-Z a-z 0-9 - _ . ~` (notes/swr.md, Request encoding).
+/// The SDK's path encoding: everything but `A-Z a-z 0-9 - _ . ~` (the official SWR SDK sources, Request encoding).
 const SDK: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'-')
     .remove(b'_')

@@ -1,4 +1,4 @@
-//! NAVER Cloud API Gateway signature v2 (notes/ncr.md, "Signing v2").
+//! NAVER Cloud API Gateway signature v2 (the official NCR SDK sources, "Signing v2").
 //!
 //! String to sign: `METHOD + " " + request target + "\n" + timestamp + "\n" + access key`, HMAC-SHA256 keyed with the
 //! secret key's UTF-8 bytes, base64 with padding. The target is the path plus `?query` exactly as received — never

@@ -1,7 +1,7 @@
 //! NAVER Cloud Container Registry (NCR), "Get image tag list":
 //! `GET /ncr/{api,sgn-api,jpn-api}/v2/repositories/{registry}/{imageName}/tags?page=&pagesize=`.
 //!
-//! Sources: `vendor-docs/ncr-get-image-tag-list.en.txt` and the gateway/signing facts in `notes/ncr.md`.
+//! Sources: the vendor's "Get image tag list" API page and the gateway and signing behaviour of the official NCR SDKs.
 //!
 //! Undocumented choices (indexed in the README):
 //! - regions are separate data spaces: a registry exists in one region, and asking for it under another region's

@@ -1,6 +1,6 @@
 //! SWR authentication: `X-Auth-Token` (what the docs require) or the SDK's AK/SK signature `SDK-HMAC-SHA256` (what the
 //! official SDKs send). The signature is recomputed from the request exactly as received, following the SDK signer
-//! (notes/swr.md, "Signing"): the key is the SK bytes themselves, with no date or region derivation.
+//! (the official SWR SDK sources, "Signing"): the key is the SK bytes themselves, with no date or region derivation.
 
 use super::errors::{ApiError, SwrCode};
 use crate::http::Request;
@@ -134,7 +134,7 @@ fn verify_signature(ctx: &Ctx<'_>, req: &Request, header: &str) -> Result<(), Ap
     }
 }
 
-/// The SDK's canonical request (notes/swr.md steps 3–7); `None` when a header named in `SignedHeaders` is absent.
+/// The SDK's canonical request (steps 3–7 of the official SDK's signer); `None` when a header named in `SignedHeaders` is absent.
 pub fn canonical_request(req: &Request, signed_headers: &str) -> Option<String> {
     let decoded_path = query::decode(&req.path);
     let mut uri = decoded_path

@@ -5,7 +5,7 @@
 //! - `GET /v2/manage/namespaces/{namespace}/repos/{repository}/tags/{tag}` — "查询指定tag的镜像的详情" (SDK
 //!   `show_repo_tag`).
 //!
-//! Sources: the three vendor pages in `vendor-docs/` and the SDK facts in `notes/swr.md`.
+//! Sources: the vendor's three SWR API pages (list repositories, list tags, show tag) and the official SWR SDKs.
 //!
 //! Undocumented choices (indexed in the README):
 //! - default order is `updated_at` descending; ties are broken by namespace then name ascending (repositories) or by
