@@ -294,3 +294,40 @@ fn serve_with_cassettes_and_strict_replay() {
     assert_eq!(miss.status, STRICT_MISS_STATUS);
     assert_eq!(miss.body_json()["nearest"][0]["cassette"], "pinned.json");
 }
+
+#[tokio::test]
+async fn the_in_test_api_replays_a_cassette_directory_and_reports_a_strict_miss() {
+    // Arrange: the committed cassettes, in the wiremock transport.
+    let dir = common::root().join("cassettes");
+    let cassette =
+        Cassette::load(&dir.join("swr/swr-list_repos_details-documented-example.json")).unwrap();
+    let swr = regmock::SwrMock::start_replaying(&dir, true).await.unwrap();
+    let client = reqwest::Client::new();
+    // Act
+    let hit = client
+        .get(format!(
+            "{}/v2/manage/repos?filter=namespace::group|name::busybox",
+            swr.uri()
+        ))
+        .header("X-Auth-Token", "t")
+        .send()
+        .await
+        .unwrap();
+    let miss = client
+        .get(format!(
+            "{}/v2/manage/repos?filter=namespace::nowhere",
+            swr.uri()
+        ))
+        .header("X-Auth-Token", "t")
+        .send()
+        .await
+        .unwrap();
+    // Assert
+    assert_eq!(hit.status(), 200);
+    assert_eq!(
+        hit.headers()[CASSETTE_HEADER],
+        "swr/swr-list_repos_details-documented-example.json"
+    );
+    assert_eq!(hit.json::<Value>().await.unwrap(), cassette.response.body);
+    assert_eq!(miss.status().as_u16(), STRICT_MISS_STATUS);
+}

@@ -9,7 +9,10 @@ use crate::faults::{FaultRule, Faults, RuleId};
 use crate::http::{Request, Response};
 use crate::model::Dataset;
 use crate::pipeline::{Credentials, Options, Spec};
+use crate::replay::Replay;
 use std::marker::PhantomData;
+use std::path::Path;
+use std::sync::Arc;
 use wiremock::{Mock, MockServer, Respond, ResponseTemplate, matchers::any};
 
 /// Priority of the emulator's catch-all mock: the lowest wiremock has.
@@ -33,6 +36,17 @@ impl Respond for EmulatorResponder {
             // Latency is wiremock's own delay: the answer waits without holding a thread.
             None => to_template(delivered.response).set_delay(delivered.delay),
         }
+    }
+}
+
+/// Adapts a [`Replay`] (cassettes in front of an emulator) to wiremock's [`Respond`]: the in-test form of
+/// `regmock serve --cassettes`, used by [`ProviderMock::start_replaying`].
+#[derive(Debug, Clone)]
+pub struct ReplayResponder(pub Arc<Replay>);
+
+impl Respond for ReplayResponder {
+    fn respond(&self, request: &wiremock::Request) -> ResponseTemplate {
+        to_template(self.0.answer(&from_wiremock(request)))
     }
 }
 
@@ -65,10 +79,10 @@ fn to_template(resp: Response) -> ResponseTemplate {
     }
 }
 
-async fn mount(emulator: Emulator) -> MockServer {
+async fn mount(responder: impl Respond + 'static) -> MockServer {
     let server = MockServer::start().await;
     Mock::given(any())
-        .respond_with(EmulatorResponder(emulator))
+        .respond_with(responder)
         .with_priority(EMULATOR_PRIORITY)
         .named("regmock emulator")
         .mount(&server)
@@ -143,12 +157,56 @@ impl<P: Spec> ProviderMock<P> {
             open: false,
         };
         let emulator = Emulator::with_admin(dataset, credentials, options, admin);
-        let server = mount(emulator.clone()).await;
+        let server = mount(EmulatorResponder(emulator.clone())).await;
         Self {
             server,
             emulator,
             provider: PhantomData,
         }
+    }
+
+    /// Starts a mock that answers from the cassettes under `dir` (this provider's; the format of `cassettes/`) in
+    /// front of the emulator over the embedded dataset, as `regmock serve --cassettes DIR [--strict-replay]` does: a
+    /// matching request gets its recorded answer byte for byte (marked with the `X-Regmock-Cassette` header),
+    /// signatures and tokens are still verified, and an unmatched one falls through to the emulator, or with `strict`
+    /// gets the near-miss report. Fault rules do not apply to replayed answers.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("cassettes");
+    /// let swr = regmock::SwrMock::start_replaying(&dir, false).await.unwrap();
+    /// let resp = reqwest::Client::new()
+    ///     .get(format!("{}/v2/manage/repos?filter=namespace::group|name::busybox", swr.uri()))
+    ///     .header("X-Auth-Token", "t")
+    ///     .send()
+    ///     .await
+    ///     .unwrap();
+    /// assert_eq!(resp.status(), 200);
+    /// assert!(resp.headers().contains_key("x-regmock-cassette"), "answered from a cassette");
+    /// # }
+    /// ```
+    pub async fn start_replaying(
+        dir: &Path,
+        strict: bool,
+    ) -> Result<Self, crate::cassette::CassetteError> {
+        let options = Options {
+            providers: vec![P::ID],
+            ..Options::default()
+        };
+        let admin = AdminOptions {
+            journal: admin::journal::IN_TEST_CAPACITY,
+            open: false,
+        };
+        // The embedded dataset is covered by tests; failing here means the crate itself is broken.
+        let dataset = Dataset::embedded().expect("embedded dataset is valid");
+        let emulator = Emulator::with_admin(dataset, Credentials::default(), options, admin);
+        let replay = Replay::from_dir(emulator.clone(), dir)?.strict(strict);
+        let server = mount(ReplayResponder(Arc::new(replay))).await;
+        Ok(Self {
+            server,
+            emulator,
+            provider: PhantomData,
+        })
     }
 
     /// Base URI, e.g. `http://127.0.0.1:41234`.
