@@ -231,7 +231,7 @@ pub static AMBIGUITIES: &[Ambiguity] = &[
         serves: Some("clamp"),
         accepted: &[
             sel("clamp", "the list's first 100 items"),
-            alt("honour", "the requested number of items"),
+            sel("honour", "the requested number of items"),
             sel("reject", "InvalidParameterValue or InvalidParameter"),
         ],
     },
@@ -253,7 +253,7 @@ pub static AMBIGUITIES: &[Ambiguity] = &[
                 "reject",
                 "an InvalidParameter or InvalidParameterValue code (or a sub-code of either)",
             ),
-            alt(
+            sel(
                 "lenient",
                 "a well-formed page (the value ignored or clamped)",
             ),
@@ -273,8 +273,8 @@ pub static AMBIGUITIES: &[Ambiguity] = &[
         question: "which code DescribeImages gives an unknown instance, namespace or repository",
         serves: None,
         accepted: &[
-            alt("ResourceNotFound", "ResourceNotFound"),
-            alt(
+            sel("ResourceNotFound", "ResourceNotFound"),
+            sel(
                 "ResourceNotFound.TcrResourceNotFound",
                 "ResourceNotFound.TcrResourceNotFound",
             ),

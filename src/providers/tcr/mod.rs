@@ -88,13 +88,13 @@ impl Spec for Tcr {
             .options
             .get::<crate::conformance::ambiguities::Emulated>();
         let strict = ctx.options.strict;
-        let mut p = params::parse_with(
-            req,
-            *route,
-            strict || emulated.serves("tcr.limit.above-max", "reject"),
-            strict || emulated.serves("tcr.offset.zero", "reject"),
-        )
-        .map_err(|mut e| {
+        let silent = params::Silent {
+            reject_limit: strict || emulated.serves("tcr.limit.above-max", "reject"),
+            honour_limit: !strict && emulated.serves("tcr.limit.above-max", "honour"),
+            reject_offset_zero: strict || emulated.serves("tcr.offset.zero", "reject"),
+            lenient_paging: !strict && emulated.serves("tcr.paging.invalid", "lenient"),
+        };
+        let mut p = params::parse_silent(req, *route, silent).map_err(|mut e| {
             if e.code == TcrCode::UnknownParameter
                 && emulated.serves("tcr.unknown-parameter.code", "InvalidParameter")
             {
@@ -103,6 +103,18 @@ impl Spec for Tcr {
             e
         })?;
         quirks::params(ctx, &mut p);
+        // `tcr.not-found.code`: by default the instance is ResourceNotFound and the rest TcrResourceNotFound; a
+        // selected alternative answers every unknown name with that one code.
+        let one_code = [
+            ("ResourceNotFound", TcrCode::ResourceNotFound),
+            (
+                "ResourceNotFound.TcrResourceNotFound",
+                TcrCode::TcrResourceNotFound,
+            ),
+        ]
+        .into_iter()
+        .find(|(alt, _)| emulated.serves("tcr.not-found.code", alt))
+        .map(|(_, code)| code);
         let missing = |m: Missing| {
             let (code, what) = match m {
                 Missing::Registry => (
@@ -118,7 +130,10 @@ impl Spec for Tcr {
                     format!("repository {}/{}", p.namespace, p.repository),
                 ),
             };
-            ApiError::new(code, format!("The {what} does not exist."))
+            ApiError::new(
+                one_code.unwrap_or(code),
+                format!("The {what} does not exist."),
+            )
         };
         let reg = ctx
             .dataset

@@ -91,6 +91,59 @@ pub fn parse_with(
     reject_limit: bool,
     reject_offset_zero: bool,
 ) -> Result<DescribeImages, ApiError> {
+    parse_silent(
+        req,
+        route,
+        Silent {
+            reject_limit,
+            reject_offset_zero,
+            ..Silent::default()
+        },
+    )
+}
+
+/// How [`parse_silent`] answers where the docs are silent (each field one `serve --ambiguity` alternative); the
+/// default is regmock's: clamp `Limit` to 100, `Offset` 0 is page 1, out-of-range paging refused.
+///
+/// ```
+/// use regmock::providers::tcr::params::Silent;
+/// assert!(!Silent::default().honour_limit);
+/// ```
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Silent {
+    /// `Limit` above 100 is `InvalidParameterValue` (`tcr.limit.above-max=reject`).
+    pub reject_limit: bool,
+    /// `Limit` above 100 is served as asked, not clamped (`tcr.limit.above-max=honour`).
+    pub honour_limit: bool,
+    /// `Offset` 0 is `InvalidParameterValue` (`tcr.offset.zero=reject`).
+    pub reject_offset_zero: bool,
+    /// `Limit` below 1 or not an integer, and a negative `Offset`, are ignored as if absent
+    /// (`tcr.paging.invalid=lenient`).
+    pub lenient_paging: bool,
+}
+
+/// [`parse`] answering each undocumented case as `silent` says.
+///
+/// ```
+/// use regmock::{http::Request, providers::tcr::{params::{self, Silent}, routes::Route}};
+/// let mut req = Request::new("POST", "/");
+/// req.body = br#"{"RegistryId":"r","NamespaceName":"n","RepositoryName":"x","Limit":500,"Offset":-3}"#.to_vec();
+/// let honour = Silent { honour_limit: true, lenient_paging: true, ..Silent::default() };
+/// let p = params::parse_silent(&req, Route::DescribeImagesJson, honour).unwrap();
+/// assert_eq!((p.limit, p.page), (500, 1));
+/// assert!(params::parse_silent(&req, Route::DescribeImagesJson, Silent::default()).is_err());
+/// ```
+pub fn parse_silent(
+    req: &Request,
+    route: Route,
+    silent: Silent,
+) -> Result<DescribeImages, ApiError> {
+    let Silent {
+        reject_limit,
+        honour_limit,
+        reject_offset_zero,
+        lenient_paging,
+    } = silent;
     let json: Value;
     let pairs: Vec<(String, Raw<'_>)> = match route {
         Route::DescribeImagesJson => {
@@ -121,16 +174,24 @@ pub fn parse_with(
     }
     // Later values win, as for a repeated query key.
     let get = |name: &str| pairs.iter().rev().find(|(k, _)| k == name).map(|(_, v)| v);
-    let limit = match integer(get("Limit"), "Limit")? {
+    // Lenient paging ignores what it would refuse: an unreadable number is as if absent.
+    let paging_integer = |name: &str| match integer(get(name), name) {
+        Err(_) if lenient_paging => Ok(None),
+        other => other,
+    };
+    let limit = match paging_integer("Limit")? {
         None => DEFAULT_LIMIT,
+        Some(n) if n < 1 && lenient_paging => DEFAULT_LIMIT,
         Some(n) if n < 1 => return Err(out_of_range("Limit", n, "at least 1")),
         Some(n) if n as u64 > MAX_LIMIT && reject_limit => {
             return Err(out_of_range("Limit", n, "at most 100"));
         }
+        Some(n) if honour_limit => n as u64,
         Some(n) => (n as u64).min(MAX_LIMIT),
     };
-    let page = match integer(get("Offset"), "Offset")? {
+    let page = match paging_integer("Offset")? {
         None => 1,
+        Some(n) if n < 0 && lenient_paging => 1,
         Some(n) if n < 0 => return Err(out_of_range("Offset", n, "a page number from 1")),
         Some(0) if reject_offset_zero => {
             return Err(out_of_range("Offset", 0, "a page number from 1"));
