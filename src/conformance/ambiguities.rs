@@ -190,11 +190,11 @@ pub static AMBIGUITIES: &[Ambiguity] = &[
         serves: Some("clamp"),
         accepted: &[
             alt("clamp", "200 with the list's prefix, shorter than asked"),
-            alt(
+            sel(
                 "honour",
                 "200 with the requested number of tags, the list's prefix",
             ),
-            alt("reject-400", "400"),
+            sel("reject-400", "400"),
         ],
     },
     Ambiguity {
@@ -203,7 +203,7 @@ pub static AMBIGUITIES: &[Ambiguity] = &[
         serves: Some("reject-400"),
         accepted: &[
             alt("reject-400", "400"),
-            alt("lenient-200", "200 with a well-formed list"),
+            sel("lenient-200", "200 with a well-formed list"),
         ],
     },
     Ambiguity {

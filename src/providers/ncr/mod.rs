@@ -85,7 +85,11 @@ impl Spec for Ncr {
     ) -> Result<Response, ApiError> {
         // Test-only quirk hooks (quirks.rs): they pass everything through unless a self-test sets a quirk.
         quirks::request(ctx, req)?;
-        let paging = params::parse(req.query.as_deref())?;
+        // Where the docs are silent: paging answers as `serve --ambiguity` selected (default: clamp, 400).
+        let emulated = ctx
+            .options
+            .get::<crate::conformance::ambiguities::Emulated>();
+        let paging = params::parse_with(req.query.as_deref(), &emulated)?;
         let (reg, repo) = find_image(ctx, route)?;
         // Undocumented: NCR has no soft delete, so tags a dataset marks `deleted` are not listed.
         let query = TagQuery {
@@ -96,9 +100,6 @@ impl Spec for Ncr {
         let total = selection.len();
         // Where the docs are silent: a page past the last one is `200` empty unless `serve --ambiguity
         // ncr.page.past-end=not-found-404` selected the 404.
-        let emulated = ctx
-            .options
-            .get::<crate::conformance::ambiguities::Emulated>();
         let last_page = total.div_ceil(paging.size.max(1) as usize).max(1) as u64;
         if paging.page > last_page && emulated.serves("ncr.page.past-end", "not-found-404") {
             return Err(ApiError::new(

@@ -5,6 +5,7 @@
 //! these are Docker Hub's numbers); 0, negative, non-numeric, empty, or too large for an unsigned 64-bit integer → 400.
 
 use super::errors::{ApiError, NcrCode};
+use crate::conformance::ambiguities::Emulated;
 use crate::shared::query;
 
 /// Page size when `pagesize` is not given.
@@ -30,11 +31,41 @@ pub struct Paging {
 /// assert!(parse(Some("page=0")).is_err());
 /// ```
 pub fn parse(raw_query: Option<&str>) -> Result<Paging, ApiError> {
+    parse_with(raw_query, &Emulated::default())
+}
+
+/// [`parse`] answering as the `serve --ambiguity` alternatives say: `ncr.pagesize.above-max=honour` serves a
+/// `pagesize` above 100 as asked and `=reject-400` refuses it; `ncr.paging.invalid=lenient-200` ignores a `page` or
+/// `pagesize` it would refuse (as if absent: page 1, 10 tags).
+///
+/// ```
+/// use regmock::conformance::ambiguities::Emulated;
+/// use regmock::providers::ncr::params::{parse_with, Paging};
+/// let honour = Emulated::default().select("ncr.pagesize.above-max=honour").unwrap();
+/// assert_eq!(parse_with(Some("pagesize=500"), &honour).unwrap(), Paging { page: 1, size: 500 });
+/// let reject = Emulated::default().select("ncr.pagesize.above-max=reject-400").unwrap();
+/// assert!(parse_with(Some("pagesize=500"), &reject).is_err());
+/// let lenient = Emulated::default().select("ncr.paging.invalid=lenient-200").unwrap();
+/// assert_eq!(parse_with(Some("page=-1&pagesize=abc"), &lenient).unwrap(), Paging { page: 1, size: 10 });
+/// ```
+pub fn parse_with(raw_query: Option<&str>, emulated: &Emulated) -> Result<Paging, ApiError> {
     let pairs = query::parse(raw_query);
-    let page = positive(&pairs, "page")?.unwrap_or(1);
-    let size = positive(&pairs, "pagesize")?
-        .unwrap_or(DEFAULT_PAGE_SIZE)
-        .min(MAX_PAGE_SIZE);
+    let lenient = emulated.serves("ncr.paging.invalid", "lenient-200");
+    let read = |name: &str| match positive(&pairs, name) {
+        Err(_) if lenient => Ok(None),
+        other => other,
+    };
+    let page = read("page")?.unwrap_or(1);
+    let size = match read("pagesize")?.unwrap_or(DEFAULT_PAGE_SIZE) {
+        n if n <= MAX_PAGE_SIZE || emulated.serves("ncr.pagesize.above-max", "honour") => n,
+        n if emulated.serves("ncr.pagesize.above-max", "reject-400") => {
+            return Err(ApiError::new(
+                NcrCode::BadRequest,
+                format!("pagesize must be at most {MAX_PAGE_SIZE}, got {n}"),
+            ));
+        }
+        _ => MAX_PAGE_SIZE,
+    };
     Ok(Paging { page, size })
 }
 
