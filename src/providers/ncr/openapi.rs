@@ -34,6 +34,41 @@ fn region_name(id: &str) -> &str {
     }
 }
 
+/// The `registry` path parameter, with `example` as its example.
+fn registry_parameter(example: &str) -> Value {
+    json!({
+        "name": "registry", "in": "path", "required": true,
+        "description": "Name of the registry where the image is registered.",
+        "schema": { "type": "string", "minLength": 1 },
+        "example": example,
+    })
+}
+
+/// The `imageName` path parameter, with `example` as its example.
+fn image_parameter(example: &str) -> Value {
+    json!({
+        "name": "imageName", "in": "path", "required": true,
+        "description": "Name of the image, URI-encoded (`hello/world` is sent as `hello%2Fworld`) and decoded once. \
+                        A raw `/` makes the path one the gateway has no API for (404, errorCode 300).",
+        "schema": { "type": "string", "minLength": 1 },
+        "example": example,
+    })
+}
+
+/// The first registry and image with tags of `region` in the embedded dataset: the examples of that region's path.
+fn example_image(data: Option<&crate::model::Dataset>, region: &str) -> Option<(String, String)> {
+    data?
+        .registries_of(crate::model::ProviderId::Ncr)
+        .filter(|r| r.region == region)
+        .find_map(|r| {
+            r.namespaces
+                .iter()
+                .flat_map(|n| &n.repositories)
+                .find(|repo| !repo.tags.is_empty())
+                .map(|repo| (r.name.clone(), repo.name.clone()))
+        })
+}
+
 /// NCR's part of its OpenAPI document: `info`, `servers`, `paths` (one per region, with the 200 answer),
 /// `components` (parameters, security schemes) and `security`.
 ///
@@ -45,8 +80,13 @@ fn region_name(id: &str) -> &str {
 /// ```
 pub fn document() -> Value {
     let mut paths = Map::new();
+    let data = crate::model::Dataset::embedded().ok();
     for (prefix, region) in REGIONS {
         let name = region_name(region);
+        // Each region is its own data space, so its examples must name an image of that region, or a client
+        // generated from the document (Schemathesis' examples phase) meets only 404s there.
+        let examples = example_image(data.as_ref(), region)
+            .unwrap_or_else(|| ("ncr-example".to_string(), "hello/world".to_string()));
         paths.insert(
             format!("{prefix}/repositories/{{registry}}/{{imageName}}/tags"),
             json!({ "get": {
@@ -58,8 +98,8 @@ pub fn document() -> Value {
                      dataset marks deleted are not listed."
                 ),
                 "parameters": [
-                    { "$ref": "#/components/parameters/registry" },
-                    { "$ref": "#/components/parameters/imageName" },
+                    registry_parameter(&examples.0),
+                    image_parameter(&examples.1),
                     { "$ref": "#/components/parameters/page" },
                     { "$ref": "#/components/parameters/pagesize" },
                 ],
@@ -99,20 +139,6 @@ pub fn document() -> Value {
         "paths": paths,
         "components": {
             "parameters": {
-                "registry": {
-                    "name": "registry", "in": "path", "required": true,
-                    "description": "Name of the registry where the image is registered.",
-                    "schema": { "type": "string", "minLength": 1 },
-                    "example": "ncr-example",
-                },
-                "imageName": {
-                    "name": "imageName", "in": "path", "required": true,
-                    "description": "Name of the image, URI-encoded (`hello/world` is sent as `hello%2Fworld`) and \
-                                    decoded once. A raw `/` makes the path one the gateway has no API for (404, \
-                                    errorCode 300).",
-                    "schema": { "type": "string", "minLength": 1 },
-                    "example": "hello/world",
-                },
                 "page": {
                     "name": "page", "in": "query",
                     "description": "Page number to query, greater than 0 (else 400). Default 1, and at most 2^64-1 \
