@@ -32,6 +32,7 @@ fn reference<'a>(tags: &'a [Tag], q: &TagQuery<'_>) -> Vec<&'a Tag> {
         .filter(|t| match q.name {
             None => true,
             Some(NameMatch::Contains(n)) => lower(&t.name).contains(&lower(n)),
+            Some(NameMatch::ContainsCaseSensitive(n)) => t.name.contains(n),
             Some(NameMatch::Exact(n)) => t.name == n,
         })
         .filter(|t| q.digest.is_none_or(|d| &*t.digest == d))
@@ -141,7 +142,7 @@ fn wide_tag() -> impl Strategy<Value = RawTag> {
 
 fn raw_query() -> impl Strategy<Value = RawQuery> {
     (
-        0u8..5,
+        0u8..7,
         any::<usize>(),
         any::<u64>(),
         0usize..8,
@@ -181,6 +182,8 @@ fn run_query(repo: &Repository, raw: &RawQuery) {
         2 => Some(NameMatch::Contains(random.as_str())),
         3 => picked.map(|t| NameMatch::Exact(t.name.as_str())),
         4 => Some(NameMatch::Exact(random.as_str())),
+        5 => Some(NameMatch::ContainsCaseSensitive(cased.as_str())),
+        6 => Some(NameMatch::ContainsCaseSensitive(random.as_str())),
         _ => None,
     };
     let digest = match digest_kind {

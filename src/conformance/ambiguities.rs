@@ -80,8 +80,8 @@ pub static AMBIGUITIES: &[Ambiguity] = &[
         serves: Some("substring-ci"),
         accepted: &[
             sel("substring-ci", "case-insensitive substring"),
-            alt("substring-cs", "case-sensitive substring"),
-            alt("exact", "equality"),
+            sel("substring-cs", "case-sensitive substring"),
+            sel("exact", "equality"),
         ],
     },
     Ambiguity {
@@ -90,7 +90,7 @@ pub static AMBIGUITIES: &[Ambiguity] = &[
         serves: Some("substring-ci"),
         accepted: &[
             sel("substring-ci", "case-insensitive substring"),
-            alt("substring-cs", "case-sensitive substring"),
+            sel("substring-cs", "case-sensitive substring"),
         ],
     },
     Ambiguity {
@@ -265,7 +265,7 @@ pub static AMBIGUITIES: &[Ambiguity] = &[
         serves: Some("substring-ci"),
         accepted: &[
             sel("substring-ci", "case-insensitive substring"),
-            alt("substring-cs", "case-sensitive substring"),
+            sel("substring-cs", "case-sensitive substring"),
         ],
     },
     Ambiguity {

@@ -268,6 +268,14 @@ impl Cx {
         super::ambiguities::accepts(id, alternative)
     }
 
+    /// Records the alternatives of ambiguity `id` that explained every case of a filter check (`None`: no case was
+    /// judged), so the report says which matching the target uses.
+    pub(crate) fn observe_fits(&mut self, id: &str, fits: &Option<Vec<&'static str>>) {
+        for alternative in fits.iter().flatten() {
+            self.accepts(id, alternative);
+        }
+    }
+
     /// Counts one judged case.
     pub(crate) fn case(&mut self) {
         self.rec.cases += 1;

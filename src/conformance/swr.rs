@@ -835,6 +835,7 @@ pub(super) fn repos_filter(cx: &mut Cx) -> BoxFuture<'_> {
                 );
             }
         }
+        cx.observe_fits("swr.repos.fuzzy", &fits);
         Ok(())
     })
 }
@@ -987,6 +988,7 @@ pub(super) fn tags_filter(cx: &mut Cx) -> BoxFuture<'_> {
                 &mut fits,
             );
         }
+        cx.observe_fits("swr.tags.tag-match", &fits);
         Ok(())
     })
 }

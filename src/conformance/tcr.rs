@@ -668,6 +668,7 @@ pub(super) fn fuzzy(cx: &mut Cx) -> BoxFuture<'_> {
                 &mut fits,
             );
         }
+        cx.observe_fits("tcr.image-version.fuzzy", &fits);
         Ok(())
     })
 }

@@ -29,6 +29,9 @@ use std::ops::Range;
 pub enum NameMatch<'a> {
     /// Case-insensitive substring (what the vendors call "fuzzy").
     Contains(&'a str),
+    /// Case-sensitive substring (`serve --ambiguity swr.tags.tag-match=substring-cs` and the other fuzzy
+    /// alternatives): the case-folded n-gram candidates, then each checked byte for byte.
+    ContainsCaseSensitive(&'a str),
     /// Byte-for-byte equality.
     Exact(&'a str),
 }
@@ -81,6 +84,7 @@ impl TagQuery<'_> {
         let name_ok = match self.name {
             None => true,
             Some(NameMatch::Contains(n)) => fuzzy::matches(&tag.name, n),
+            Some(NameMatch::ContainsCaseSensitive(n)) => tag.name.contains(n),
             Some(NameMatch::Exact(n)) => tag.name == n,
         };
         name_ok
@@ -276,7 +280,9 @@ impl<'r> Selection<'r> {
             return Selection::scan(repo, query);
         };
         // An empty substring is in every name.
-        let name = query.name.filter(|n| *n != NameMatch::Contains(""));
+        let name = query.name.filter(|n| {
+            *n != NameMatch::Contains("") && *n != NameMatch::ContainsCaseSensitive("")
+        });
         let live = index.live.as_ref().filter(|_| query.live_only);
         let picked = match (name, query.digest, live) {
             (None, None, None) => Picked::All(query.order, index),
@@ -311,6 +317,11 @@ impl<'r> Selection<'r> {
         }
         let by_name = match name {
             Some(NameMatch::Contains(needle)) => Some(grams(index, needle)),
+            // The folded postings hold every case-sensitive match too; `keep` drops the other cases.
+            Some(NameMatch::ContainsCaseSensitive(needle)) => match grams(index, needle) {
+                Grams::Exact(p) => Some(Grams::Superset(posting_set(p))),
+                other => Some(other),
+            },
             _ => None,
         };
         let by_digest = query.digest.map(|d| index.with_digest(tags, d));

@@ -136,7 +136,8 @@ fn answer(ctx: &Ctx<'_>, req: &Request, route: &Route) -> Result<Response, ApiEr
     match route {
         Route::ListReposDetails => {
             let params = params::parse_with(ListKind::Repos, req.query.as_deref(), &emulated)?;
-            Ok(list_repos_details(registry, &params))
+            let case_sensitive = emulated.serves("swr.repos.fuzzy", "substring-cs");
+            Ok(list_repos_details(registry, &params, case_sensitive))
         }
         Route::ListRepositoryTags {
             namespace,
@@ -144,7 +145,16 @@ fn answer(ctx: &Ctx<'_>, req: &Request, route: &Route) -> Result<Response, ApiEr
         } => {
             let params = params::parse_with(ListKind::Tags, req.query.as_deref(), &emulated)?;
             let (reg, repo) = find_repository(registry, namespace, repository)?;
-            Ok(list_repository_tags(reg, namespace, repo, &params))
+            let tag_match = if emulated.serves("swr.tags.tag-match", "substring-cs") {
+                TagMatch::CaseSensitive
+            } else if emulated.serves("swr.tags.tag-match", "exact") {
+                TagMatch::Exact
+            } else {
+                TagMatch::Folded
+            };
+            Ok(list_repository_tags(
+                reg, namespace, repo, &params, tag_match,
+            ))
         }
         Route::ShowRepoTag {
             namespace,
@@ -195,7 +205,16 @@ fn with_range(resp: Response, range: Option<String>) -> Response {
     }
 }
 
-fn list_repos_details(registry: Option<&Registry>, params: &ListParams) -> Response {
+/// `case_sensitive`: `serve --ambiguity swr.repos.fuzzy=substring-cs` (the default folds ASCII case).
+fn list_repos_details(
+    registry: Option<&Registry>,
+    params: &ListParams,
+    case_sensitive: bool,
+) -> Response {
+    let fuzzy = |haystack: &str, needle: &str| match case_sensitive {
+        true => haystack.contains(needle),
+        false => fuzzy::matches(haystack, needle),
+    };
     let mut matches: Vec<(&Namespace, &Repository)> = registry
         .into_iter()
         .flat_map(|reg| reg.namespaces.iter())
@@ -203,15 +222,10 @@ fn list_repos_details(registry: Option<&Registry>, params: &ListParams) -> Respo
             params
                 .namespace
                 .as_deref()
-                .is_none_or(|n| fuzzy::matches(&ns.name, n))
+                .is_none_or(|n| fuzzy(&ns.name, n))
         })
         .flat_map(|ns| ns.repositories.iter().map(move |r| (ns, r)))
-        .filter(|(_, r)| {
-            params
-                .name
-                .as_deref()
-                .is_none_or(|n| fuzzy::matches(&r.name, n))
-        })
+        .filter(|(_, r)| params.name.as_deref().is_none_or(|n| fuzzy(&r.name, n)))
         .filter(|(_, r)| params.category.as_deref().is_none_or(|c| r.category == c))
         .filter(|_| !params.matches_nothing)
         .collect();
@@ -249,11 +263,20 @@ fn compare_repos(
         .then_with(|| a.1.name.cmp(&b.1.name))
 }
 
+/// How the tag list's `tag` matches (`swr.tags.tag-match`; the default folds ASCII case).
+#[derive(Debug, Clone, Copy)]
+enum TagMatch {
+    Folded,
+    CaseSensitive,
+    Exact,
+}
+
 fn list_repository_tags(
     reg: &Registry,
     namespace: &str,
     repo: &Repository,
     params: &ListParams,
+    tag_match: TagMatch,
 ) -> Response {
     if params.matches_nothing {
         let none: [wire::ShowReposTagResp; 0] = [];
@@ -266,7 +289,11 @@ fn list_repository_tags(
         (_, true) => TagOrder::UpdatedDesc,
     };
     let query = TagQuery {
-        name: params.tag.as_deref().map(NameMatch::Contains),
+        name: params.tag.as_deref().map(|t| match tag_match {
+            TagMatch::Folded => NameMatch::Contains(t),
+            TagMatch::CaseSensitive => NameMatch::ContainsCaseSensitive(t),
+            TagMatch::Exact => NameMatch::Exact(t),
+        }),
         ..TagQuery::all(order)
     };
     let selection = Selection::of(repo, &query);

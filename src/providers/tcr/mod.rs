@@ -150,6 +150,8 @@ impl Spec for Tcr {
             .map(|v| {
                 if p.exact {
                     NameMatch::Exact(v)
+                } else if emulated.serves("tcr.image-version.fuzzy", "substring-cs") {
+                    NameMatch::ContainsCaseSensitive(v)
                 } else {
                     NameMatch::Contains(v)
                 }
