@@ -9,6 +9,8 @@ use super::runner::{BoxFuture, Cx, Item, PageSeen, Seen, Stop, Walk, WalkStep, j
 use crate::http::{Request, Response};
 use crate::model::ProviderId;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use proptest::arbitrary::any;
+use proptest::sample::Index;
 use serde_json::{Map, Value, json};
 
 const OK: &[&str] = &["tcr/describe_images.response.schema.json"];
@@ -703,31 +705,65 @@ pub(super) fn exact(cx: &mut Cx) -> BoxFuture<'_> {
 pub(super) fn digest(cx: &mut Cx) -> BoxFuture<'_> {
     Box::pin(async move {
         let walks = cx.trusted(0..cx.walks.len(), "tcr.images.offset-is-page")?;
-        for case in 0..u64::from(cx.cfg.cases) {
-            let w = walks[case as usize % walks.len()].clone();
-            let t = w.target.clone().unwrap_or_else(|| Target::tcr("", "", ""));
-            let digests: Vec<String> = w.items.iter().map(|i| i.digest.clone()).collect();
-            let value = if case % 4 == 3 {
-                format!("sha256:{:064x}", cx.rng.next())
-            } else {
-                cx.rng.pick(&digests).cloned().unwrap_or_default()
-            };
-            let params = [("Digest", json!(value))];
-            let got = filtered(cx, &t, &params).await?;
-            let req = request(&t, &params);
-            judge(
-                cx,
-                None,
-                &[Match::Exact],
-                &w,
-                |i| &i.digest,
-                &value,
-                &req,
-                got,
-                &mut None,
-            );
-        }
-        Ok(())
+        // (walk, which of its digests, an unknown digest instead, the unknown digest's bits): a failure shrinks to
+        // the first walk's first digest.
+        let cases = (
+            0..walks.len(),
+            any::<Index>(),
+            proptest::bool::weighted(0.25),
+            any::<u64>(),
+        );
+        property::check(cx, cases, &walks, digest_case).await
+    })
+}
+
+/// One generated `Digest` filter over a walk: the answer must be exactly the walk's images with that digest.
+// `property::check` takes a sized context, so the walks come as the Vec itself.
+#[allow(clippy::ptr_arg)]
+fn digest_case<'a>(
+    cx: &'a mut Cx,
+    walks: &'a Vec<Walk>,
+    (walk, pick, unknown, bits): (usize, Index, bool, u64),
+) -> CaseFuture<'a> {
+    Box::pin(async move {
+        let w = &walks[walk];
+        let t = w.target.clone().unwrap_or_else(|| Target::tcr("", "", ""));
+        let value = match (unknown, w.items.is_empty()) {
+            (false, false) => w.items[pick.index(w.items.len())].digest.clone(),
+            _ => format!("sha256:{bits:064x}"),
+        };
+        let params = [("Digest", json!(value))];
+        let req = request(&t, &params);
+        let want: Vec<String> = w
+            .items
+            .iter()
+            .filter(|i| Match::Exact.matches(&i.digest, &value))
+            .map(|i| i.key.clone())
+            .collect();
+        let show = |v: &[String]| {
+            format!(
+                "{} images {:?}",
+                v.len(),
+                v.iter().take(3).collect::<Vec<_>>()
+            )
+        };
+        Ok(match filtered(cx, &t, &params).await? {
+            Err(a) => Some(Broken {
+                message: format!("the Digest filter {value:?} is answered with an error"),
+                expected: "a page of matching images".into(),
+                actual: a.line(),
+                request: a.req,
+            }),
+            Ok(got) if got != want => Some(Broken {
+                message: format!(
+                    "Digest {value:?} does not select exactly the images with that digest"
+                ),
+                expected: show(&want),
+                actual: show(&got),
+                request: req,
+            }),
+            Ok(_) => None,
+        })
     })
 }
 

@@ -4,6 +4,7 @@ use super::{conform, conform_with};
 use regmock::conformance::{Config, Report};
 use regmock::model::ProviderId;
 use regmock::providers::swr::quirks::{SwrQuirk, SwrQuirks};
+use regmock::providers::tcr::quirks::{TcrQuirk, TcrQuirks};
 use regmock::{Credentials, Options};
 
 /// The report with what changes between runs (wall time, the random port) fixed.
@@ -99,6 +100,39 @@ async fn a_failing_property_case_is_reported_shrunk() {
         "expected: HTTP 200 with 1 items",
         "source:   SWR API reference",
     ] {
+        assert!(human.contains(part), "{part} missing from {human}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_failing_digest_filter_case_is_reported_shrunk() {
+    // Given a TCR variant that ignores `Digest`; when the digest filter property runs on one repository
+    let mut config = Config::new(ProviderId::Tcr, "http://unused");
+    config.checks = vec!["tcr.images.digest".into()];
+    config.targets = vec![regmock::conformance::Target::tcr(
+        "tcr-okmj78",
+        "team-01",
+        "bulk-app",
+    )];
+    config.seed = 7;
+    let options = Options::default().with(TcrQuirks(vec![TcrQuirk::DigestIgnored]));
+    let report = conform_with(options, Credentials::default(), config).await;
+    // Then the generated failing filter is shrunk (towards a known digest, the walk's first) and printed with the seed,
+    // the minimal request and where it was shrunk from
+    let check = report
+        .checks
+        .iter()
+        .find(|c| c.id == "tcr.images.digest")
+        .unwrap_or_else(|| panic!("no digest check: {}", report.human()));
+    let shrunk = check
+        .failures
+        .iter()
+        .find(|f| f.shrunk_from.is_some())
+        .unwrap_or_else(|| panic!("no shrunk failure: {}", report.human()));
+    assert!(shrunk.shrink_steps > 0, "{}", report.human());
+    assert_ne!(shrunk.shrunk_from.as_deref(), Some(shrunk.request.as_str()));
+    let human = report.human();
+    for part in ["--seed 7", "shrunk:   in ", "Digest", "expected: "] {
         assert!(human.contains(part), "{part} missing from {human}");
     }
 }
