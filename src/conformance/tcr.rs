@@ -678,27 +678,54 @@ pub(super) fn fuzzy(cx: &mut Cx) -> BoxFuture<'_> {
 pub(super) fn exact(cx: &mut Cx) -> BoxFuture<'_> {
     Box::pin(async move {
         let walks = cx.trusted(0..cx.walks.len(), "tcr.images.offset-is-page")?;
-        for case in 0..u64::from(cx.cfg.cases) {
-            let w = walks[case as usize % walks.len()].clone();
-            let t = w.target.clone().unwrap_or_else(|| Target::tcr("", "", ""));
-            // Alternate whole names and parts of names: exact matching must not return the fuzzy matches.
-            let value = needle(cx, &w.keys(), if case % 2 == 0 { 1 } else { 0 });
-            let params = [("ImageVersion", json!(value)), ("ExactMatch", json!(true))];
-            let got = filtered(cx, &t, &params).await?;
-            let req = request(&t, &params);
-            judge(
-                cx,
-                None,
-                &[Match::Exact],
-                &w,
-                |i| &i.name,
-                &value,
-                &req,
-                got,
-                &mut None,
-            );
-        }
-        Ok(())
+        // (walk, which of its names, a part of the name instead, where the part starts, its length): whole names and
+        // parts of names, so exact matching must not return the fuzzy matches. A failure shrinks to a whole name.
+        let cases = (
+            0..walks.len(),
+            any::<Index>(),
+            any::<bool>(),
+            any::<Index>(),
+            1usize..8,
+        );
+        property::check(cx, cases, &walks, exact_case).await
+    })
+}
+
+/// One generated `ImageVersion` with `ExactMatch` over a walk: the answer must be exactly the images of that name.
+// `property::check` takes a sized context, so the walks come as the Vec itself.
+#[allow(clippy::ptr_arg)]
+fn exact_case<'a>(
+    cx: &'a mut Cx,
+    walks: &'a Vec<Walk>,
+    (walk, pick, part, from, len): (usize, Index, bool, Index, usize),
+) -> CaseFuture<'a> {
+    Box::pin(async move {
+        let w = &walks[walk];
+        let names = w.keys();
+        let name: Vec<char> = match names.is_empty() {
+            true => "latest".chars().collect(),
+            false => names[pick.index(names.len())].chars().collect(),
+        };
+        let value: String = match part {
+            false => name.iter().collect(),
+            true => {
+                let start = from.index(name.len().max(1)).min(name.len());
+                name[start..(start + len).min(name.len())].iter().collect()
+            }
+        };
+        let params = [("ImageVersion", json!(value)), ("ExactMatch", json!(true))];
+        let want = w
+            .items
+            .iter()
+            .filter(|i| Match::Exact.matches(&i.name, &value));
+        filter_case(
+            cx,
+            w,
+            &params,
+            want,
+            format!("ImageVersion {value:?} with ExactMatch"),
+        )
+        .await
     })
 }
 
@@ -727,43 +754,50 @@ fn digest_case<'a>(
 ) -> CaseFuture<'a> {
     Box::pin(async move {
         let w = &walks[walk];
-        let t = w.target.clone().unwrap_or_else(|| Target::tcr("", "", ""));
         let value = match (unknown, w.items.is_empty()) {
             (false, false) => w.items[pick.index(w.items.len())].digest.clone(),
             _ => format!("sha256:{bits:064x}"),
         };
         let params = [("Digest", json!(value))];
-        let req = request(&t, &params);
-        let want: Vec<String> = w
+        let want = w
             .items
             .iter()
-            .filter(|i| Match::Exact.matches(&i.digest, &value))
-            .map(|i| i.key.clone())
-            .collect();
-        let show = |v: &[String]| {
-            format!(
-                "{} images {:?}",
-                v.len(),
-                v.iter().take(3).collect::<Vec<_>>()
-            )
-        };
-        Ok(match filtered(cx, &t, &params).await? {
-            Err(a) => Some(Broken {
-                message: format!("the Digest filter {value:?} is answered with an error"),
-                expected: "a page of matching images".into(),
-                actual: a.line(),
-                request: a.req,
-            }),
-            Ok(got) if got != want => Some(Broken {
-                message: format!(
-                    "Digest {value:?} does not select exactly the images with that digest"
-                ),
-                expected: show(&want),
-                actual: show(&got),
-                request: req,
-            }),
-            Ok(_) => None,
-        })
+            .filter(|i| Match::Exact.matches(&i.digest, &value));
+        filter_case(cx, w, &params, want, format!("Digest {value:?}")).await
+    })
+}
+
+/// A filter case's verdict: every page of the filtered list (pages of 100) must be exactly `want`, in order.
+async fn filter_case<'i>(
+    cx: &mut Cx,
+    w: &Walk,
+    params: &[(&str, Value)],
+    want: impl Iterator<Item = &'i Item>,
+    what: String,
+) -> Result<Option<Broken>, Stop> {
+    let t = w.target.clone().unwrap_or_else(|| Target::tcr("", "", ""));
+    let want: Vec<String> = want.map(|i| i.key.clone()).collect();
+    let show = |v: &[String]| {
+        format!(
+            "{} images {:?}",
+            v.len(),
+            v.iter().take(3).collect::<Vec<_>>()
+        )
+    };
+    Ok(match filtered(cx, &t, params).await? {
+        Err(a) => Some(Broken {
+            message: format!("{what} is answered with an error"),
+            expected: "a page of matching images".into(),
+            actual: a.line(),
+            request: a.req,
+        }),
+        Ok(got) if got != want => Some(Broken {
+            message: format!("{what} does not select exactly the matching images"),
+            expected: show(&want),
+            actual: show(&got),
+            request: request(&t, params),
+        }),
+        Ok(_) => None,
     })
 }
 
