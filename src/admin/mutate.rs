@@ -148,7 +148,11 @@ fn registry<'d>(data: &'d mut Dataset, at: &RepoAddress) -> Result<&'d mut Regis
         })
 }
 
-fn repository<'d>(data: &'d mut Dataset, at: &RepoAddress) -> Result<&'d mut Repository, Refusal> {
+/// The repositories of `at`'s namespace and the index of `at`'s repository among them (kept sorted by name).
+fn slot<'d>(
+    data: &'d mut Dataset,
+    at: &RepoAddress,
+) -> Result<(&'d mut Vec<Repository>, usize), Refusal> {
     let not_found = || Refusal::NotFound(format!("regmock: no {at}"));
     let ns = registry(data, at)?
         .namespaces
@@ -159,7 +163,12 @@ fn repository<'d>(data: &'d mut Dataset, at: &RepoAddress) -> Result<&'d mut Rep
         .repositories
         .binary_search_by(|r| r.name.as_str().cmp(&at.repository))
         .map_err(|_| not_found())?;
-    Ok(&mut ns.repositories[i])
+    Ok((&mut ns.repositories, i))
+}
+
+fn repository<'d>(data: &'d mut Dataset, at: &RepoAddress) -> Result<&'d mut Repository, Refusal> {
+    let (repositories, i) = slot(data, at)?;
+    Ok(&mut repositories[i])
 }
 
 pub(super) fn put_tag(data: &mut Dataset, at: &RepoAddress, tag: Tag) -> Result<Put, Refusal> {
@@ -223,17 +232,8 @@ pub(super) fn delete_repository(
     data: &mut Dataset,
     at: &RepoAddress,
 ) -> Result<Repository, Refusal> {
-    let not_found = || Refusal::NotFound(format!("regmock: no {at}"));
-    let ns = registry(data, at)?
-        .namespaces
-        .iter_mut()
-        .find(|n| n.name == at.namespace)
-        .ok_or_else(not_found)?;
-    let i = ns
-        .repositories
-        .binary_search_by(|r| r.name.as_str().cmp(&at.repository))
-        .map_err(|_| not_found())?;
-    Ok(ns.repositories.remove(i))
+    let (repositories, i) = slot(data, at)?;
+    Ok(repositories.remove(i))
 }
 
 #[cfg(test)]
