@@ -4,6 +4,9 @@
 //! Baseline: serialising the same 100 list items with serde_json alone — the floor any list answer pays.
 #![allow(clippy::unwrap_used, missing_docs)]
 
+mod common;
+use common::rss_bytes;
+
 use regmock::http::Request;
 use regmock::model::Dataset;
 use regmock::{Credentials, Emulator, Options};
@@ -19,16 +22,6 @@ fn per_op(iterations: u32, mut f: impl FnMut()) -> Duration {
         f();
     }
     start.elapsed() / iterations
-}
-
-fn rss_bytes() -> u64 {
-    let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
-    let pages: u64 = statm
-        .split_whitespace()
-        .nth(1)
-        .and_then(|p| p.parse().ok())
-        .unwrap_or(0);
-    pages * 4096
 }
 
 fn get(emu: &Emulator, target: &str) -> usize {

@@ -11,6 +11,9 @@
 //! size.
 #![allow(clippy::unwrap_used, missing_docs)]
 
+mod common;
+use common::rss_bytes;
+
 use regmock::http::{Request, Response};
 use regmock::model::{Dataset, ProviderId, Repository};
 use regmock::pipeline::RateLimit;
@@ -48,16 +51,6 @@ fn versus(budget: Duration, baseline: &mut impl FnMut(), mut f: impl FnMut()) ->
     times.sort();
     ratios.sort_by(f64::total_cmp);
     (times[ROUNDS / 2], ratios[ROUNDS / 2])
-}
-
-fn rss_bytes() -> u64 {
-    let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
-    let pages: u64 = statm
-        .split_whitespace()
-        .nth(1)
-        .and_then(|p| p.parse().ok())
-        .unwrap_or(0);
-    pages * 4096
 }
 
 fn ok(resp: Response, what: &str) -> usize {

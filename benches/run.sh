@@ -39,6 +39,7 @@ if [[ -n $before ]]; then
   trap 'git worktree remove --force "$tree" > /dev/null 2>&1 || true' EXIT
   # The harness of this run, so both sides are measured the same way.
   cp benches/million.rs "$tree/benches/"
+  cp -r benches/common "$tree/benches/"
   grep -q 'name = "million"' "$tree/Cargo.toml" || printf '\n[[bench]]\nname = "million"\nharness = false\n' >> "$tree/Cargo.toml"
   {
     echo
