@@ -6,7 +6,7 @@
 #![allow(clippy::unwrap_used, missing_docs)]
 
 use regmock::Emulator;
-use regmock::faults::{FaultKind, FaultRule, Faults, FaultsFile, Schedule};
+use regmock::faults::{FaultKind, FaultRule, Faults, FaultsFile, Schedule, SocketFault};
 use regmock::http::Request;
 use regmock::model::{Dataset, ProviderId};
 use regmock::pipeline::Options;
@@ -720,7 +720,9 @@ fn an_operation_scope_must_name_an_operation_in_scope() {
 #[tokio::test]
 async fn in_test_api_maps_latency_to_a_delay_and_refuses_socket_faults() {
     let tcr = regmock::TcrMock::start().await;
-    let err = tcr.fault(FaultRule::new(FaultKind::Reset)).unwrap_err();
+    let err = tcr
+        .fault(FaultRule::new(FaultKind::Socket(SocketFault::Reset)))
+        .unwrap_err();
     assert!(err.contains("regmock serve"), "{err}");
     tcr.fault(FaultRule::parse("latency=200ms").unwrap())
         .unwrap();
@@ -734,7 +736,9 @@ async fn in_test_api_maps_latency_to_a_delay_and_refuses_socket_faults() {
     assert_eq!(body["Response"]["Error"]["Code"], "RequestLimitExceeded");
     // A socket fault added behind the guard is answered with a 500 that says why, never dropped silently.
     tcr.faults().clear();
-    tcr.faults().add(FaultRule::new(FaultKind::Reset)).unwrap();
+    tcr.faults()
+        .add(FaultRule::new(FaultKind::Socket(SocketFault::Reset)))
+        .unwrap();
     let (status, body, _) = status_and_json(&tcr.uri(), &req).await;
     assert_eq!(status, 500);
     assert!(

@@ -9,7 +9,6 @@ mod common;
 
 use proptest::prelude::*;
 use regmock::http::{Request, Response};
-use regmock::pipeline::{Options, RateLimit};
 
 fn cases() -> u32 {
     match std::env::var("REGMOCK_LONG_FUZZ") {
@@ -19,17 +18,7 @@ fn cases() -> u32 {
 }
 
 fn emulator() -> regmock::Emulator {
-    static EMU: std::sync::OnceLock<regmock::Emulator> = std::sync::OnceLock::new();
-    EMU.get_or_init(|| {
-        common::emulator_with(
-            common::embedded(),
-            Options {
-                rate_limit: RateLimit::Off,
-                ..Default::default()
-            },
-        )
-    })
-    .clone()
+    common::unthrottled()
 }
 
 /// The schemas of `provider`'s bodies (every file of `schemas/<provider>/`).

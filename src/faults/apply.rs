@@ -1,48 +1,10 @@
 //! What a decision does to an answer: the effects, the provider's answer under them, and what is left for the
 //! transport ([`Delivered`]).
 
-use super::rule::FaultKind;
+use super::rule::{FaultKind, SocketFault};
 use crate::http::{Request, Response};
 use crate::pipeline::{Ctx, Fault, Provider, VendorFault};
 use std::time::Duration;
-
-/// A fault the transport must produce on the socket (see [`FaultKind`] for each).
-///
-/// ```
-/// use regmock::faults::SocketFault;
-/// assert_eq!(SocketFault::Truncate { keep: Some(3) }.body_bytes_sent(10), 3);
-/// assert_eq!(SocketFault::Truncate { keep: None }.body_bytes_sent(10), 5);
-/// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SocketFault {
-    /// Reset the connection (TCP RST) instead of answering.
-    Reset,
-    /// Send the status line and headers, then close.
-    CloseAfterHeaders,
-    /// Send the headers (with the full `Content-Length`) and `keep` body bytes (default half), then close.
-    Truncate {
-        /// Body bytes sent; `None` sends half.
-        keep: Option<usize>,
-    },
-    /// Drip the body at `bytes_per_second`, all of it sent within `within`.
-    Drip {
-        /// Rate of the drip.
-        bytes_per_second: u64,
-        /// Bound on the drip's total time.
-        within: Duration,
-    },
-}
-
-impl SocketFault {
-    /// How many of a `body_len`-byte body are sent before the connection closes (all of it for a drip).
-    pub fn body_bytes_sent(self, body_len: usize) -> usize {
-        match self {
-            SocketFault::Reset | SocketFault::CloseAfterHeaders => 0,
-            SocketFault::Truncate { keep } => keep.unwrap_or(body_len / 2).min(body_len),
-            SocketFault::Drip { .. } => body_len,
-        }
-    }
-}
 
 /// What a fault does to the answer, besides a delay.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -151,16 +113,7 @@ pub(super) fn effect_of(kind: &FaultKind) -> Option<Effect> {
         FaultKind::Throttle { retry_after_secs } => Effect::Vendor(VendorFault::Throttle {
             retry_after_secs: *retry_after_secs,
         }),
-        FaultKind::Reset => Effect::Socket(SocketFault::Reset),
-        FaultKind::CloseAfterHeaders => Effect::Socket(SocketFault::CloseAfterHeaders),
-        FaultKind::Truncate { keep } => Effect::Socket(SocketFault::Truncate { keep: *keep }),
-        FaultKind::Drip {
-            bytes_per_second,
-            within,
-        } => Effect::Socket(SocketFault::Drip {
-            bytes_per_second: *bytes_per_second,
-            within: *within,
-        }),
+        FaultKind::Socket(fault) => Effect::Socket(*fault),
     })
 }
 

@@ -24,11 +24,12 @@ mod schedule;
 mod shape;
 mod spec;
 
-pub use apply::{Decision, Delivered, Effect, SocketFault, answer, malformed_body};
+pub use apply::{Decision, Delivered, Effect, answer, malformed_body};
 pub use duration::{MAX_DURATION, format_duration, parse_delay, parse_duration};
 pub use file::FaultsFile;
 pub use registry::{Faults, RuleId, RuleStatus};
 pub use rule::{
     DEFAULT_DRIP_WITHIN, DEFAULT_RETRY_AFTER_SECS, ERROR_STATUSES, FaultKind, FaultRule, Scope,
+    SocketFault,
 };
 pub use schedule::Schedule;

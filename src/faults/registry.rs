@@ -24,9 +24,9 @@ struct Entry {
 /// A rule in a registry with its counters, as [`Faults::status`] reports it (and the admin API lists it).
 ///
 /// ```
-/// use regmock::faults::{FaultKind, FaultRule, Faults};
+/// use regmock::faults::{FaultKind, FaultRule, Faults, SocketFault};
 /// let faults = Faults::default();
-/// faults.add(FaultRule::new(FaultKind::Reset)).unwrap();
+/// faults.add(FaultRule::new(FaultKind::Socket(SocketFault::Reset))).unwrap();
 /// let json = serde_json::to_value(faults.status()).unwrap();
 /// assert_eq!(json[0]["fault"], "reset");
 /// assert_eq!(json[0]["matched"], 0);
@@ -51,12 +51,12 @@ pub struct RuleStatus {
 /// request.
 ///
 /// ```
-/// use regmock::faults::{FaultKind, FaultRule, Faults, Schedule};
+/// use regmock::faults::{FaultKind, FaultRule, Faults, Schedule, SocketFault};
 /// let faults = Faults::default();
 /// let id = faults.add(FaultRule::parse("throttle,first=1").unwrap()).unwrap();
 /// assert_eq!(faults.rules().len(), 1);
 /// assert!(faults.remove(id));
-/// faults.add(FaultRule::new(FaultKind::Reset).schedule(Schedule::EveryNth(2))).unwrap();
+/// faults.add(FaultRule::new(FaultKind::Socket(SocketFault::Reset)).schedule(Schedule::EveryNth(2))).unwrap();
 /// faults.clear();
 /// assert!(faults.rules().is_empty());
 /// ```

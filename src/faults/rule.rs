@@ -17,12 +17,53 @@ pub const DEFAULT_RETRY_AFTER_SECS: u64 = 1;
 /// The default bound on a drip's total time.
 pub const DEFAULT_DRIP_WITHIN: Duration = Duration::from_secs(10);
 
+/// A fault only a real socket can produce ([`FaultKind::Socket`]): `regmock serve` or
+/// [`crate::transport::server`] does it to the connection; the in-test transport refuses these.
+///
+/// ```
+/// use regmock::faults::SocketFault;
+/// assert_eq!(SocketFault::Truncate { keep: Some(3) }.body_bytes_sent(10), 3);
+/// assert_eq!(SocketFault::Truncate { keep: None }.body_bytes_sent(10), 5);
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SocketFault {
+    /// The connection is reset (TCP RST) instead of answered.
+    Reset,
+    /// The status line and headers are sent, then the connection is closed before any body byte.
+    CloseAfterHeaders,
+    /// The headers promise the whole body (`Content-Length`), but only `keep` bytes (default: half) are sent before the
+    /// connection closes.
+    Truncate {
+        /// Body bytes sent; `None` sends half.
+        keep: Option<usize>,
+    },
+    /// The body is dripped at `bytes_per_second`, but the whole answer never takes longer than `within`: the rest goes
+    /// at once when that time is up.
+    Drip {
+        /// Rate of the drip (1 or more).
+        bytes_per_second: u64,
+        /// Bound on the drip's total time.
+        within: Duration,
+    },
+}
+
+impl SocketFault {
+    /// How many of a `body_len`-byte body are sent before the connection closes (all of it for a drip).
+    pub fn body_bytes_sent(self, body_len: usize) -> usize {
+        match self {
+            SocketFault::Reset | SocketFault::CloseAfterHeaders => 0,
+            SocketFault::Truncate { keep } => keep.unwrap_or(body_len / 2).min(body_len),
+            SocketFault::Drip { .. } => body_len,
+        }
+    }
+}
+
 /// What goes wrong.
 ///
 /// ```
-/// use regmock::faults::FaultKind;
-/// assert_eq!(FaultKind::Reset.name(), "reset");
-/// assert!(FaultKind::Reset.needs_socket());
+/// use regmock::faults::{FaultKind, SocketFault};
+/// assert_eq!(FaultKind::Socket(SocketFault::Reset).name(), "reset");
+/// assert!(FaultKind::Socket(SocketFault::Reset).needs_socket());
 /// assert!(!FaultKind::Malformed.needs_socket());
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -52,24 +93,8 @@ pub enum FaultKind {
     },
     /// The answer's status and headers, with a body that is not valid JSON (a cut-off prefix of the real one).
     Malformed,
-    /// The connection is reset (TCP RST) instead of answered. `serve` only.
-    Reset,
-    /// The status line and headers are sent, then the connection is closed before any body byte. `serve` only.
-    CloseAfterHeaders,
-    /// The headers promise the whole body (`Content-Length`), but only `keep` bytes (default: half) are sent before the
-    /// connection closes. `serve` only.
-    Truncate {
-        /// Body bytes sent before closing; `None` sends half.
-        keep: Option<usize>,
-    },
-    /// The body is dripped at `bytes_per_second`, but the whole answer never takes longer than `within`: the rest goes
-    /// at once when that time is up. `serve` only.
-    Drip {
-        /// Rate of the drip (1 or more).
-        bytes_per_second: u64,
-        /// Bound on the drip's total time.
-        within: Duration,
-    },
+    /// A fault on the connection itself (reset, close after the head, truncated or dripped body). `serve` only.
+    Socket(SocketFault),
 }
 
 impl FaultKind {
@@ -94,23 +119,17 @@ impl FaultKind {
             FaultKind::Code(_) => "code",
             FaultKind::Throttle { .. } => "throttle",
             FaultKind::Malformed => "malformed",
-            FaultKind::Reset => "reset",
-            FaultKind::CloseAfterHeaders => "close-after-headers",
-            FaultKind::Truncate { .. } => "truncate",
-            FaultKind::Drip { .. } => "drip",
+            FaultKind::Socket(SocketFault::Reset) => "reset",
+            FaultKind::Socket(SocketFault::CloseAfterHeaders) => "close-after-headers",
+            FaultKind::Socket(SocketFault::Truncate { .. }) => "truncate",
+            FaultKind::Socket(SocketFault::Drip { .. }) => "drip",
         }
     }
 
     /// Whether only a real socket can produce this fault (`regmock serve` or [`crate::transport::server`]); the
     /// in-test transport refuses these.
     pub fn needs_socket(&self) -> bool {
-        matches!(
-            self,
-            FaultKind::Reset
-                | FaultKind::CloseAfterHeaders
-                | FaultKind::Truncate { .. }
-                | FaultKind::Drip { .. }
-        )
+        matches!(self, FaultKind::Socket(_))
     }
 }
 
@@ -253,11 +272,11 @@ impl FaultRule {
             FaultKind::Throttle { retry_after_secs } if *retry_after_secs > 3600 => {
                 Err("throttle: retry_after is at most 3600 seconds".into())
             }
-            FaultKind::Drip {
+            FaultKind::Socket(SocketFault::Drip {
                 bytes_per_second: 0,
                 ..
-            } => Err("drip: rate must be 1 or more bytes per second".into()),
-            FaultKind::Drip { within, .. }
+            }) => Err("drip: rate must be 1 or more bytes per second".into()),
+            FaultKind::Socket(SocketFault::Drip { within, .. })
                 if within.is_zero() || *within > super::duration::MAX_DURATION =>
             {
                 Err("drip: within must be from 1ms to 1 hour".into())

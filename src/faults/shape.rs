@@ -2,7 +2,9 @@
 //! (through the same words) `--fault` specs; conversions to and from [`FaultRule`] check every value.
 
 use super::duration::{format_duration, parse_delay, parse_duration};
-use super::rule::{DEFAULT_DRIP_WITHIN, DEFAULT_RETRY_AFTER_SECS, FaultKind, FaultRule, Scope};
+use super::rule::{
+    DEFAULT_DRIP_WITHIN, DEFAULT_RETRY_AFTER_SECS, FaultKind, FaultRule, Scope, SocketFault,
+};
 use super::schedule::Schedule;
 use crate::model::ProviderId;
 use serde::{Deserialize, Serialize};
@@ -86,10 +88,10 @@ impl TryFrom<RuleSpec> for FaultRule {
                 retry_after_secs: spec.retry_after.unwrap_or(DEFAULT_RETRY_AFTER_SECS),
             },
             "malformed" => FaultKind::Malformed,
-            "reset" => FaultKind::Reset,
-            "close-after-headers" => FaultKind::CloseAfterHeaders,
-            "truncate" => FaultKind::Truncate { keep: spec.keep },
-            "drip" => FaultKind::Drip {
+            "reset" => FaultKind::Socket(SocketFault::Reset),
+            "close-after-headers" => FaultKind::Socket(SocketFault::CloseAfterHeaders),
+            "truncate" => FaultKind::Socket(SocketFault::Truncate { keep: spec.keep }),
+            "drip" => FaultKind::Socket(SocketFault::Drip {
                 bytes_per_second: spec
                     .rate
                     .ok_or("drip needs rate (bytes per second, e.g. 100)")?,
@@ -97,7 +99,7 @@ impl TryFrom<RuleSpec> for FaultRule {
                     Some(w) => parse_duration(&w).map_err(|e| format!("drip: {e}"))?,
                     None => DEFAULT_DRIP_WITHIN,
                 },
-            },
+            }),
             other => {
                 return Err(format!(
                     "unknown fault {other:?}; use one of {}",
@@ -151,15 +153,16 @@ impl From<FaultRule> for RuleSpec {
             FaultKind::Error { status } => spec.status = status,
             FaultKind::Code(code) => spec.code = Some(code),
             FaultKind::Throttle { retry_after_secs } => spec.retry_after = Some(retry_after_secs),
-            FaultKind::Truncate { keep } => spec.keep = keep,
-            FaultKind::Drip {
+            FaultKind::Socket(SocketFault::Truncate { keep }) => spec.keep = keep,
+            FaultKind::Socket(SocketFault::Drip {
                 bytes_per_second,
                 within,
-            } => {
+            }) => {
                 spec.rate = Some(bytes_per_second);
                 spec.within = Some(format_duration(within));
             }
-            FaultKind::Malformed | FaultKind::Reset | FaultKind::CloseAfterHeaders => {}
+            FaultKind::Malformed
+            | FaultKind::Socket(SocketFault::Reset | SocketFault::CloseAfterHeaders) => {}
         }
         match rule.schedule {
             Schedule::Always => {}

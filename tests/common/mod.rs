@@ -39,6 +39,23 @@ pub fn emulator() -> Emulator {
         .clone()
 }
 
+/// Like [`emulator`], with rate limiting off: the fixed clock never opens a new rate window, so a binary that sends
+/// more than a provider's limit through one emulator (fuzzing, the TCR suite) needs this one. Rate-limit tests build
+/// their own.
+pub fn unthrottled() -> Emulator {
+    static EMU: OnceLock<Emulator> = OnceLock::new();
+    EMU.get_or_init(|| {
+        emulator_with(
+            embedded(),
+            Options {
+                rate_limit: regmock::pipeline::RateLimit::Off,
+                ..Default::default()
+            },
+        )
+    })
+    .clone()
+}
+
 /// An emulator over `dataset` with `options` (clock forced to [`fixed_now`]) and default credentials.
 pub fn emulator_with(dataset: Dataset, mut options: Options) -> Emulator {
     options.clock = Clock::Fixed(fixed_now());

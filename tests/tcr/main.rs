@@ -36,20 +36,9 @@ pub const SECRET_KEY: &str = "regmock-secret-key";
 /// Snapshot redaction for the per-request id.
 pub const REQUEST_ID: &str = ".Response.RequestId";
 
-/// The fixed-clock emulator of most tests, with rate limiting off: the fixed clock never opens a new rate window, and
-/// this binary sends far more than 100 requests through it. Rate-limit tests build their own.
+/// The fixed-clock emulator of most tests, with rate limiting off (this binary sends far more than 100 requests).
 pub fn emu() -> Emulator {
-    static EMU: OnceLock<Emulator> = OnceLock::new();
-    EMU.get_or_init(|| {
-        common::emulator_with(
-            common::embedded(),
-            Options {
-                rate_limit: RateLimit::Off,
-                ..Default::default()
-            },
-        )
-    })
-    .clone()
+    common::unthrottled()
 }
 
 /// Like [`emu`], but accepting only the `X-TC-Token` "good".
