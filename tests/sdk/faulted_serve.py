@@ -13,10 +13,12 @@ import urllib.request
 
 class FaultedServe:
     """`with FaultedServe("throttle,first=2") as srv:` starts `regmock serve` on a free loopback port with those
-    --fault specs and a journal (srv.base is its URL, srv.requests() what it answered), and stops it afterwards."""
+    --fault specs and a journal (srv.base is its URL, srv.requests() what it answered), and stops it afterwards.
+    `args` adds other `serve` flags (e.g. `args=["--rate-limit", "5"]`)."""
 
-    def __init__(self, *specs):
+    def __init__(self, *specs, args=()):
         self.specs = specs
+        self.args = list(args)
         self.proc = None
         self.base = None
 
@@ -25,6 +27,7 @@ class FaultedServe:
         args = [binary, "serve", "--addr", "127.0.0.1:0", "--journal", "100", "--quiet"]
         for spec in self.specs:
             args += ["--fault", spec]
+        args += self.args
         self.proc = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         deadline = time.monotonic() + 60
         seen = []

@@ -47,7 +47,12 @@ EXAMPLE_IMAGE = {
 BULK_TAGS = [str(i) for i in range(1, 1499)] + ["latest", "latest-alpine"]  # the embedded bulk-app repository
 UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$", re.IGNORECASE)
 SIGNATURE_FAILURE_MESSAGE = "The provided credentials could not be validated. Please check your signature is correct."
-RATE_LIMIT_MAX_REQUESTS = 500  # the documented limit is 100 requests/second per action and SecretId
+# The rate-limit checks run against their own `serve --rate-limit 5`: the documented 100 requests/second is more than
+# a Python client on a loaded 2-core CI machine reliably sends within one window (once only 79/s were reached), and
+# what is checked here is the SDK's handling of RequestLimitExceeded. The documented 100/s is tested in Rust with a
+# fixed clock (tests/tcr, errors::documented_limit_admits_100_requests_per_second_then_refuses).
+RATE_LIMIT = 5
+RATE_LIMIT_MAX_REQUESTS = 500
 RATE_LIMIT_MAX_SECONDS = 3.0
 LIMIT_WINDOW_SLEEP = 1.1  # one rate-limit window plus a margin
 
@@ -241,25 +246,29 @@ def provoke_limit(c):
     raise AssertionError(f"no RequestLimitExceeded after {n} requests in {time.monotonic() - start:.2f} s")
 
 
-def check_rate_limit(c):
-    try:
-        time.sleep(LIMIT_WINDOW_SLEEP)  # a fresh window: the earlier checks' requests do not count
+def limited_serve():
+    return FaultedServe(args=["--rate-limit", str(RATE_LIMIT)])
+
+
+def check_rate_limit():
+    with limited_serve() as srv:
+        c = client(endpoint_of(srv.base))
         n = provoke_limit(c)
-        assert n > 100, f"RequestLimitExceeded already at request {n}, documented limit is 100 per second"
+        assert n > RATE_LIMIT, f"RequestLimitExceeded already at request {n}, the limit is {RATE_LIMIT} per second"
         time.sleep(LIMIT_WINDOW_SLEEP)
         resp = describe(c)
         assert resp.TotalCount == 1, resp.TotalCount
-    finally:
-        time.sleep(LIMIT_WINDOW_SLEEP)  # leave a fresh window for whatever runs next
 
 
-def check_retryer(endpoint, c):
+def check_retryer():
     # Opt-in StandardRetryer: retries RequestLimitExceeded with backoff (here 0.6 s instead of 2^n s).
     # Known SDK defect (python-common tencentcloud/common/retry.py): the error of one attempt is never cleared, so
     # after one retryable failure every remaining attempt is made and the first error is raised even when a later
     # attempt succeeded. So either outcome is accepted here; only the server's health afterwards is asserted.
-    retrying = client(endpoint, retryer=StandardRetryer(max_attempts=3, backoff_fn=lambda n: 0.6))
-    try:
+    with limited_serve() as srv:
+        endpoint = endpoint_of(srv.base)
+        c = client(endpoint)
+        retrying = client(endpoint, retryer=StandardRetryer(max_attempts=3, backoff_fn=lambda n: 0.6))
         provoke_limit(c)
         try:
             resp = describe(retrying)
@@ -269,8 +278,6 @@ def check_retryer(endpoint, c):
         time.sleep(LIMIT_WINDOW_SLEEP)
         resp = describe(c)
         assert resp.TotalCount == 1 and image_dict(resp.ImageInfoList[0]) == EXAMPLE_IMAGE, resp
-    finally:
-        time.sleep(LIMIT_WINDOW_SLEEP)
 
 
 def endpoint_of(base):
@@ -347,10 +354,9 @@ def main():
             c, "forbidden", "AuthFailure.UnauthorizedOperation")),
         ("injected fault FailedOperation.EmptyCoreBody is that code", lambda: check_fault(
             c, "FailedOperation.EmptyCoreBody", "FailedOperation.EmptyCoreBody")),
-        # These two exhaust the rate limit: they run last, each sleeping a window after itself.
-        ("rate limit: RequestLimitExceeded in a tight loop, OK again 1.1 s later", lambda: check_rate_limit(c)),
+        (f"rate limit {RATE_LIMIT}/s: RequestLimitExceeded in a tight loop, OK again 1.1 s later", check_rate_limit),
         ("StandardRetryer(max_attempts=3) after the limit: success or RequestLimitExceeded",
-         (lambda: check_retryer(endpoint, c)) if StandardRetryer else None),
+         check_retryer if StandardRetryer else None),
         ("throttle fault first=1, default retryer: 1 request, RequestLimitExceeded", check_throttle_no_retryer),
         ("throttle fault first=1, StandardRetryer(3): 3 requests and the first error raised (SDK defect)",
          check_throttle_standard_retryer if StandardRetryer else None),
