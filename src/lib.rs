@@ -1,7 +1,9 @@
 //! # regmock
 //!
 //! Emulates the Huawei Cloud SWR, NAVER Cloud NCR and Tencent Cloud TCR container-registry APIs — paths, parameters,
-//! bodies, headers, pagination, filters, request signing and errors — for tests that cannot reach the real clouds.
+//! bodies, headers, pagination, filters, request signing and errors — for tests that cannot reach the real clouds;
+//! injects faults ([`faults`]), replays recorded exchanges ([`cassette`]), and checks any other implementation of
+//! these APIs against their documented contract ([`conformance`], `regmock conform`).
 //!
 //! ## In your tests
 //!

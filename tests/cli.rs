@@ -30,6 +30,13 @@ fn serve_prints_its_address_and_answers_every_providers_signed_example() {
         banner[0].starts_with("credentials: built-in defaults"),
         "{banner:?}"
     );
+    let admin = banner.last().unwrap();
+    assert!(
+        admin.starts_with(&format!("admin: {base}/__regmock/"))
+            && admin.contains("journal off")
+            && admin.ends_with("loopback clients only"),
+        "{admin}"
+    );
     let host = base.strip_prefix("http://").unwrap().to_string();
     let key = regmock::pipeline::Credentials::default().keys[0].clone();
     let rt = tokio::runtime::Runtime::new().unwrap();
@@ -102,7 +109,7 @@ registries:
     ];
     for extra in setups {
         let (mut child, _base, banner) = spawn_serve(&extra);
-        for line in &banner[1..] {
+        for line in &banner[1..banner.len() - 1] {
             let (id, command) = line.split_once(": ").unwrap();
             let out = Command::new("bash").args(["-c", command]).output().unwrap();
             let body: serde_json::Value =
@@ -159,10 +166,10 @@ fn spawn_serve(extra: &[&str]) -> (std::process::Child, String, Vec<String>) {
         .strip_prefix("regmock serving on ")
         .unwrap()
         .to_string();
-    // The credentials line, then one sample per provider.
+    // The credentials line, one sample per provider, then the admin line.
     let banner: Vec<String> = lines
         .by_ref()
-        .take(1 + regmock::providers::PROVIDERS.len())
+        .take(2 + regmock::providers::PROVIDERS.len())
         .map(Result::unwrap)
         .collect();
     // Keep draining stdout so the child never blocks on a full pipe.

@@ -268,6 +268,18 @@ pub(crate) fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
                 p.sample_curl(&base, &served)
             ));
         }
+        say(&format!(
+            "admin: {base}/__regmock/ (health, faults, reset, tags, repositories; journal {}), {}",
+            match args.journal {
+                0 => "off, --journal N keeps N requests".to_string(),
+                n => format!("of the last {n} requests at /__regmock/requests"),
+            },
+            if args.admin_open {
+                "open to every client (--admin-open)"
+            } else {
+                "loopback clients only"
+            }
+        ));
         if let (Some(n), Some(dir)) = (replaying, &args.cassettes) {
             say(&format!(
                 "replay: {n} cassettes from {}; unmatched requests {}",
