@@ -8,7 +8,17 @@ use std::fmt;
 const SHA256: &str = "sha256:";
 /// Length of `sha256:<64 hex digits>`.
 const SHA256_TEXT_LEN: usize = SHA256.len() + 64;
-const HEX: &[u8; 16] = b"0123456789abcdef";
+/// Each byte's two lower-case hex digits: one lookup a byte (rendering a digest is on every tag a list answer shows).
+const HEX_PAIRS: [[u8; 2]; 256] = {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut pairs = [[0u8; 2]; 256];
+    let mut i = 0;
+    while i < 256 {
+        pairs[i] = [HEX[i >> 4], HEX[i & 0xF]];
+        i += 1;
+    }
+    pairs
+};
 
 /// A content digest, `sha256:<64 lower-case hex digits>` as registries write it.
 ///
@@ -99,11 +109,10 @@ impl Digest {
         match &self.0 {
             Repr::Sha256(bytes) => {
                 let mut text = [0u8; SHA256_TEXT_LEN];
-                text[..SHA256.len()].copy_from_slice(SHA256.as_bytes());
-                for (k, byte) in bytes.iter().enumerate() {
-                    let at = SHA256.len() + 2 * k;
-                    text[at] = HEX[usize::from(byte >> 4)];
-                    text[at + 1] = HEX[usize::from(byte & 0xF)];
+                let (prefix, hex) = text.split_at_mut(SHA256.len());
+                prefix.copy_from_slice(SHA256.as_bytes());
+                for (pair, &byte) in hex.chunks_exact_mut(2).zip(bytes) {
+                    pair.copy_from_slice(&HEX_PAIRS[usize::from(byte)]);
                 }
                 DigestText(TextRepr::Sha256(text))
             }

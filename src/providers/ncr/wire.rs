@@ -48,7 +48,7 @@ impl TagResult {
                 .collect(),
             last_updated: tag.updated.timestamp_millis(),
             last_updater: tag.updater.clone(),
-            name: tag.name.to_string(),
+            name: String::from(tag.name.as_str()),
             repository: reg.id,
             v2: tag.schema == 2,
         }

@@ -57,7 +57,11 @@ impl ShowReposResp {
             internal_path: format!("{}/{}/{}", reg.internal_address, namespace, repo.name),
             domain_name: reg.domain_name.clone(),
             namespace: namespace.to_string(),
-            tags: repo.tags.iter().map(|t| t.name.to_string()).collect(),
+            tags: repo
+                .tags
+                .iter()
+                .map(|t| String::from(t.name.as_str()))
+                .collect(),
             status: false,
             total_range,
         }
@@ -125,7 +129,7 @@ impl ShowReposTagResp {
     /// Projects a tag as a list item.
     pub fn new(reg: &Registry, namespace: &str, repo: &Repository, tag: &Tag) -> Self {
         ShowReposTagResp {
-            tag: tag.name.to_string(),
+            tag: String::from(tag.name.as_str()),
             fields: TagFields::new(reg, namespace, repo, tag),
             deleted: tag.deleted().map(tag_time),
         }
@@ -144,7 +148,7 @@ impl ShowRepoTagResponse {
     /// Projects a tag for show-tag.
     pub fn new(reg: &Registry, namespace: &str, repo: &Repository, tag: &Tag) -> Self {
         ShowRepoTagResponse {
-            tag: tag.name.to_string(),
+            tag: String::from(tag.name.as_str()),
             fields: TagFields::new(reg, namespace, repo, tag),
         }
     }

@@ -50,7 +50,7 @@ impl TcrImageInfo {
     pub fn new(tag: &Tag) -> Self {
         TcrImageInfo {
             digest: tag.digest.clone(),
-            image_version: tag.name.to_string(),
+            image_version: String::from(tag.name.as_str()),
             size: tag.size,
             // Microseconds, as in the example (`2022-08-06T07:31:01.207374Z`).
             update_time: crate::shared::time::micros(tag.updated),
