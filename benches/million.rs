@@ -131,7 +131,7 @@ fn main() {
         .unwrap();
     // A digest from the middle of the list, and a name that exists.
     let digest: &'static str = Box::leak(swr_repo.tags[count / 2 + 7].digest.to_string().into());
-    let exact: &'static str = Box::leak(swr_repo.tags[count / 3].name.clone().into_boxed_str());
+    let exact: &'static str = Box::leak(swr_repo.tags[count / 3].name.to_string().into_boxed_str());
 
     let options = Options {
         no_auth: true,

@@ -22,7 +22,7 @@ fn embedded_dataset_holds_the_documented_swr_examples() {
     assert_eq!(names, ["latest", "log"]);
     let latest = &busybox.tags[0];
     assert_eq!(
-        &*latest.digest,
+        &*latest.digest.text(),
         "sha256:57b605845a6367c34bfb6ea6477f16852f59aa1861a2b51d10ab77ae0a1dc9c3"
     );
     assert_eq!(latest.size, 1_304_902);
@@ -230,16 +230,10 @@ fn embedded_dataset_holds_the_documented_tcr_example_and_bulk_app() {
     let image = &nginx.tags[0];
     assert_eq!((image.name.as_str(), image.size), ("8", 83_520_757));
     assert_eq!(
-        &*image.digest,
+        &*image.digest.text(),
         "sha256:a1801b843b1bfaf77c501e7a6d3f709401a1e0c83863037fa3aab063a7fdb9dc"
     );
-    assert!(
-        image
-            .kms_signature
-            .as_deref()
-            .unwrap()
-            .starts_with("UKauWpHdjaTj")
-    );
+    assert!(image.kms_signature().unwrap().starts_with("UKauWpHdjaTj"));
     let bulk = instance.repository("team-01", "bulk-app").unwrap();
     assert_eq!(bulk.tags.len(), 1500);
     let find = |name: &str| bulk.tags.iter().find(|t| t.name == name).unwrap();

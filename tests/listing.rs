@@ -35,8 +35,8 @@ fn reference<'a>(tags: &'a [Tag], q: &TagQuery<'_>) -> Vec<&'a Tag> {
             Some(NameMatch::ContainsCaseSensitive(n)) => t.name.contains(n),
             Some(NameMatch::Exact(n)) => t.name == n,
         })
-        .filter(|t| q.digest.is_none_or(|d| &*t.digest == d))
-        .filter(|t| !q.live_only || t.deleted.is_none())
+        .filter(|t| q.digest.is_none_or(|d| t.digest == d))
+        .filter(|t| !q.live_only || t.deleted().is_none())
         .collect();
     match q.order {
         TagOrder::NameAsc => out.sort_by(|a, b| a.name.cmp(&b.name)),
@@ -186,8 +186,9 @@ fn run_query(repo: &Repository, raw: &RawQuery) {
         6 => Some(NameMatch::ContainsCaseSensitive(random.as_str())),
         _ => None,
     };
+    let picked_digest = picked.map(|t| t.digest.to_string());
     let digest = match digest_kind {
-        1 => picked.map(|t| &*t.digest),
+        1 => picked_digest.as_deref(),
         2 => Some("sha256:unknown"),
         _ => None,
     };

@@ -18,12 +18,12 @@ pub(super) fn check_tag(tag: &Tag) -> Result<(), Refusal> {
             tag.name
         )));
     }
-    check_digest("digest", &tag.digest)?;
+    check_digest("digest", &tag.digest.text())?;
     if !tag.config_digest.is_empty() {
-        check_digest("config_digest", &tag.config_digest)?;
+        check_digest("config_digest", &tag.config_digest.text())?;
     }
-    for p in &tag.platforms {
-        check_digest("platforms[].digest", &p.digest)?;
+    for p in tag.platform_images() {
+        check_digest("platforms[].digest", &p.digest.text())?;
     }
     if !matches!(tag.schema, 1 | 2) {
         return Err(Refusal::Invalid(format!(

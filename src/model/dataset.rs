@@ -229,7 +229,7 @@ fn fill_config_digests(tags: &mut Arc<Vec<Tag>>) {
             // Deterministic, so the same dataset always answers the same; derived from the manifest digest, so two
             // tags of one image share it.
             let hash = sha2::Sha256::digest(format!("regmock-config:{}", tag.digest));
-            tag.config_digest = format!("sha256:{}", hex::encode(hash)).into();
+            tag.config_digest = super::Digest::sha256(hash.into());
         }
     }
 }

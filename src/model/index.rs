@@ -6,13 +6,13 @@
 //!   three bytes is answered by one posting, exactly; a longer needle by intersecting the postings of its trigrams and
 //!   verifying the survivors. A posting is a sorted list of tag indexes, or a bitset when that is smaller (a gram in
 //!   more than 1/32 of the names, like `1` or `v` in generated version names).
-//! - Digests: tag indexes sorted by a hash of the digest, so a digest is a binary search.
+//! - Digests: tag indexes sorted by a 32-bit key of the digest, so a digest is a binary search.
 //! - Deletions: only when some tag is soft-deleted, a bitset of them and the orders without them.
 //!
 //! Tags are stored sorted by name, so name order is storage order and an exact name is a binary search on the tags.
 //! See [`Prepared`] for when an index is built and how a stale one is detected.
 
-use super::Tag;
+use super::{Digest, Tag};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::{Arc, Weak};
@@ -725,9 +725,17 @@ impl std::fmt::Debug for TagIndex {
     }
 }
 
-/// A fast 32-bit hash of a digest string, eight bytes at a time; it only has to spread digests over a sorted array
-/// (equal hashes are compared by value).
-fn digest_hash(s: &str) -> u32 {
+/// A 32-bit key spreading digests over a sorted array (equal keys are compared by value): the first bytes of a
+/// `sha256:` hash, which are random already, and a hash of any other text.
+fn digest_key(d: &Digest) -> u32 {
+    match d.sha256_bytes() {
+        Some(b) => u32::from_le_bytes([b[0], b[1], b[2], b[3]]),
+        None => text_hash(&d.text()),
+    }
+}
+
+/// A fast 32-bit hash of a string, eight bytes at a time.
+fn text_hash(s: &str) -> u32 {
     let mut h: u64 = 0x243F_6A88_85A3_08D3 ^ s.len() as u64;
     for chunk in s.as_bytes().chunks(8) {
         let mut word = [0u8; 8];
@@ -829,8 +837,8 @@ impl TagIndex {
         let mut any_deleted = false;
         for (i, t) in tags.iter().enumerate() {
             times.push((t.updated.timestamp(), t.updated.timestamp_subsec_nanos()));
-            by_digest.push(u64::from(digest_hash(&t.digest)) << 32 | i as u64);
-            any_deleted |= t.deleted.is_some();
+            by_digest.push(u64::from(digest_key(&t.digest)) << 32 | i as u64);
+            any_deleted |= t.deleted().is_some();
         }
         let (asc, group) = time_order(&times);
         drop(times);
@@ -841,7 +849,7 @@ impl TagIndex {
         let live = any_deleted.then(|| {
             let mut deleted = Bits::zeros(n);
             for (i, t) in tags.iter().enumerate() {
-                if t.deleted.is_some() {
+                if t.deleted().is_some() {
                     deleted.set(i);
                 }
             }
@@ -879,15 +887,16 @@ impl TagIndex {
 
     /// Indexes of the tags whose digest is `digest`, ascending (name order).
     pub(crate) fn with_digest(&self, tags: &[Tag], digest: &str) -> Vec<u32> {
-        let h = digest_hash(digest);
+        let digest = Digest::parse(digest);
+        let h = digest_key(&digest);
         let first = self
             .digests
-            .partition_point(|&i| digest_hash(&tags[i as usize].digest) < h);
+            .partition_point(|&i| digest_key(&tags[i as usize].digest) < h);
         let mut found: Vec<u32> = self.digests[first..]
             .iter()
             .copied()
-            .take_while(|&i| digest_hash(&tags[i as usize].digest) == h)
-            .filter(|&i| &*tags[i as usize].digest == digest)
+            .take_while(|&i| digest_key(&tags[i as usize].digest) == h)
+            .filter(|&i| tags[i as usize].digest == digest)
             .collect();
         // Sorted by index already unless two different digests share a hash; keep the promise regardless.
         found.sort_unstable();

@@ -3,8 +3,11 @@
 //! A tiny splitmix64 generator is enough here: the goal is reproducible variety (names with `/ . _ -`, every category,
 //! equal update times so tie-breaks are exercised), not statistical quality.
 
-use super::{Namespace, Platform, Registry, Repository, Tag};
+use super::{
+    Digest, Namespace, Platform, PlatformDescriptor, Platforms, Registry, Repository, Tag,
+};
 use chrono::{DateTime, Duration, Utc};
+use compact_str::CompactString;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
@@ -83,15 +86,18 @@ impl Default for TagShape {
 }
 
 impl TagShape {
-    fn name(&self, i: usize, count: usize) -> String {
+    /// The name of generated tag `i` of `count` (inline, without an allocation, when it is 24 bytes or shorter).
+    fn name(&self, i: usize, count: usize) -> CompactString {
         let from_end = count - i;
         if from_end <= self.last_names.len() {
-            return self.last_names[self.last_names.len() - from_end].clone();
+            return self.last_names[self.last_names.len() - from_end]
+                .as_str()
+                .into();
         }
         match self.naming {
             TagNaming::Versions => {
                 // `format!("v{}.{}.{}", ..)` without the formatting machinery.
-                let mut name = String::with_capacity(12);
+                let mut name = CompactString::default();
                 name.push('v');
                 push_decimal(&mut name, i / 10_000);
                 name.push('.');
@@ -101,7 +107,7 @@ impl TagShape {
                 name
             }
             TagNaming::Numbers => {
-                let mut name = String::with_capacity(8);
+                let mut name = CompactString::default();
                 push_decimal(&mut name, i + 1);
                 name
             }
@@ -109,7 +115,7 @@ impl TagShape {
     }
 }
 
-fn push_decimal(out: &mut String, n: usize) {
+fn push_decimal(out: &mut CompactString, n: usize) {
     if n >= 10 {
         push_decimal(out, n / 10);
     }
@@ -164,20 +170,13 @@ impl SplitMix {
     fn below(&mut self, n: u64) -> u64 {
         self.next() % n.max(1)
     }
-    /// `sha256:` and four draws in hex, as `format!("sha256:{:016x}…")` writes them, without the formatting machinery
-    /// (a million tags draw three digests each).
-    fn digest(&mut self) -> Arc<str> {
-        const HEX: &[u8; 16] = b"0123456789abcdef";
-        let mut text = *b"sha256:0000000000000000000000000000000000000000000000000000000000000000";
-        for word in 0..4 {
-            // Big-endian bytes, two hex digits each.
-            for (k, byte) in self.next().to_be_bytes().into_iter().enumerate() {
-                let at = 7 + 16 * word + 2 * k;
-                text[at] = HEX[usize::from(byte >> 4)];
-                text[at + 1] = HEX[usize::from(byte & 0xF)];
-            }
+    /// A `sha256:` digest of four draws, big-endian: the one `format!("sha256:{:016x}…")` writes.
+    fn digest(&mut self) -> Digest {
+        let mut bytes = [0u8; 32];
+        for word in bytes.chunks_exact_mut(8) {
+            word.copy_from_slice(&self.next().to_be_bytes());
         }
-        Arc::from(std::str::from_utf8(&text).unwrap_or_default())
+        Digest::sha256(bytes)
     }
 }
 
@@ -185,26 +184,33 @@ fn base_time() -> DateTime<Utc> {
     DateTime::from_timestamp(1_704_067_200, 0).unwrap_or_default() // 2024-01-01T00:00:00Z
 }
 
-/// Strings every generated tag of one list shares, allocated once.
+/// What every generated tag of one list shares, allocated once.
 struct Shared {
     user: Arc<str>,
-    os: Arc<str>,
-    media_type: Arc<str>,
-    arches: Vec<(Arc<str>, Option<Arc<str>>)>,
+    /// One descriptor per architecture.
+    arches: Vec<Arc<PlatformDescriptor>>,
 }
 
 impl Shared {
     fn new(seed: u64) -> Shared {
+        let os: Arc<str> = Arc::from("linux");
+        let media_type: Arc<str> = Arc::from("application/vnd.docker.container.image.v1+json");
         Shared {
             user: Arc::from(format!(
                 "00000000-0000-4000-8000-{:012x}",
                 seed % 0x1_0000_0000_0000
             )),
-            os: Arc::from("linux"),
-            media_type: Arc::from("application/vnd.docker.container.image.v1+json"),
             arches: ARCHES
                 .iter()
-                .map(|(a, v)| (Arc::from(*a), v.map(Arc::from)))
+                .map(|(a, v)| {
+                    Arc::new(PlatformDescriptor {
+                        architecture: Arc::from(*a),
+                        os: os.clone(),
+                        variant: v.map(Arc::from),
+                        os_version: None,
+                        media_type: media_type.clone(),
+                    })
+                })
                 .collect(),
         }
     }
@@ -238,7 +244,7 @@ pub(crate) fn generate_tags(
         };
         at += 2 + 4 + n * (1 + 4 * u64::from(n > 1)) + 4;
     }
-    let mut names: Vec<String> = (0..count).map(|i| shape.name(i, count)).collect();
+    let mut names: Vec<CompactString> = (0..count).map(|i| shape.name(i, count)).collect();
     let order = super::name_order(count, |i| &names[i]);
 
     let shared = Shared::new(seed);
@@ -274,19 +280,16 @@ pub(crate) fn generate_tags(
             image_number: 2_000_000 + i as u64,
             digest: image.digest,
             config_digest: image.config_digest,
-            manifest: None,
             schema: 2,
             size: image.size,
             is_trusted: false,
             created,
             updated,
             last_pulled: i.is_multiple_of(4).then_some(updated + Duration::days(1)),
-            deleted: None,
             creator: shared.user.clone(),
             updater: shared.user.clone(),
             platforms: image.platforms,
-            media_type: None,
-            kms_signature: None,
+            extras: None,
         });
     }
     tags
@@ -295,9 +298,9 @@ pub(crate) fn generate_tags(
 /// What a generated tag's image is: its digests, platforms and size.
 #[derive(Clone)]
 struct Image {
-    digest: Arc<str>,
-    config_digest: Arc<str>,
-    platforms: Vec<Platform>,
+    digest: Digest,
+    config_digest: Digest,
+    platforms: Platforms,
     size: u64,
 }
 
@@ -307,30 +310,28 @@ impl Image {
         // Past the update offset and the platform count.
         let mut rng = SplitMix::after(seed, start + 2);
         let digest = rng.digest();
-        let platforms: Vec<Platform> = (0..n_platforms)
-            .map(|p| {
-                let (arch, variant) = &shared.arches[p % shared.arches.len()];
-                Platform {
-                    architecture: arch.clone(),
-                    os: shared.os.clone(),
-                    variant: variant.clone(),
-                    os_version: None,
-                    // A single-platform tag's image is the tag's own manifest: share the digest.
-                    digest: if n_platforms == 1 {
-                        digest.clone()
-                    } else {
-                        rng.digest()
-                    },
-                    size: 1_000_000 + rng.below(200_000_000),
-                    media_type: shared.media_type.clone(),
-                }
+        if n_platforms == 1 {
+            // A single-platform tag's image is the tag's own manifest: its digest and size are the tag's.
+            let size = 1_000_000 + rng.below(200_000_000);
+            return Image {
+                digest,
+                config_digest: rng.digest(),
+                platforms: Platforms::Own(shared.arches[0].clone()),
+                size,
+            };
+        }
+        let platforms: Box<[Platform]> = (0..n_platforms)
+            .map(|p| Platform {
+                descriptor: shared.arches[p % shared.arches.len()].clone(),
+                digest: rng.digest(),
+                size: 1_000_000 + rng.below(200_000_000),
             })
             .collect();
         Image {
             size: platforms.iter().map(|p| p.size).sum(),
             digest,
             config_digest: rng.digest(),
-            platforms,
+            platforms: Platforms::Images(platforms),
         }
     }
 }
@@ -588,22 +589,15 @@ mod tests {
             let n_platforms = 1 + rng.below(max_platforms.max(1) as u64) as usize;
             let digest = rng.digest();
             let platforms: Vec<Platform> = (0..n_platforms)
-                .map(|p| {
-                    let (arch, variant) = &shared.arches[p % shared.arches.len()];
-                    Platform {
-                        architecture: arch.clone(),
-                        os: shared.os.clone(),
-                        variant: variant.clone(),
-                        os_version: None,
-                        // A single-platform tag's image is the tag's own manifest: share the digest.
-                        digest: if n_platforms == 1 {
-                            digest.clone()
-                        } else {
-                            rng.digest()
-                        },
-                        size: 1_000_000 + rng.below(200_000_000),
-                        media_type: shared.media_type.clone(),
-                    }
+                .map(|p| Platform {
+                    descriptor: shared.arches[p % shared.arches.len()].clone(),
+                    // A single-platform tag's image is the tag's own manifest: share the digest.
+                    digest: if n_platforms == 1 {
+                        digest.clone()
+                    } else {
+                        rng.digest()
+                    },
+                    size: 1_000_000 + rng.below(200_000_000),
                 })
                 .collect();
             let size = platforms.iter().map(|p| p.size).sum();
@@ -613,19 +607,16 @@ mod tests {
                 image_number: 2_000_000 + i as u64,
                 digest,
                 config_digest: rng.digest(),
-                manifest: None,
                 schema: 2,
                 size,
                 is_trusted: false,
                 created,
                 updated,
                 last_pulled: (i % 4 == 0).then_some(updated + Duration::days(1)),
-                deleted: None,
                 creator: shared.user.clone(),
                 updater: shared.user.clone(),
-                platforms,
-                media_type: None,
-                kms_signature: None,
+                platforms: Platforms::Images(platforms.into_boxed_slice()),
+                extras: None,
             };
             // Tags in one digest run are one image under several names: same manifest, platforms and size. Every tag still
             // draws its own random values, so the rest of the sequence does not depend on the run length.
@@ -649,7 +640,7 @@ mod tests {
             let (mut fast, mut slow) = (SplitMix(seed), SplitMix(seed));
             let (a, b, c, d) = (slow.next(), slow.next(), slow.next(), slow.next());
             assert_eq!(
-                &*fast.digest(),
+                fast.digest().to_string(),
                 format!("sha256:{a:016x}{b:016x}{c:016x}{d:016x}")
             );
         }
@@ -681,17 +672,11 @@ mod tests {
                         serde_json::to_string(&want).unwrap_or_default(),
                         "{count} tags, {max_platforms} platforms, {shape:?}"
                     );
-                    // Tags of one digest run share one allocation, as before.
-                    for (a, b) in got.iter().zip(&want) {
-                        assert_eq!(
-                            got.iter()
-                                .filter(|t| Arc::ptr_eq(&t.digest, &a.digest))
-                                .count(),
-                            want.iter()
-                                .filter(|t| Arc::ptr_eq(&t.digest, &b.digest))
-                                .count()
-                        );
-                    }
+                    // A single platform is stored as the tag's own image, as a dataset file's would be.
+                    assert!(
+                        got.iter().all(|t| matches!(t.platforms, Platforms::Own(_))
+                            == (t.platforms.len() == 1))
+                    );
                 }
             }
         }

@@ -88,8 +88,8 @@ impl TagQuery<'_> {
             Some(NameMatch::Exact(n)) => tag.name == n,
         };
         name_ok
-            && self.digest.is_none_or(|d| &*tag.digest == d)
-            && (!self.live_only || tag.deleted.is_none())
+            && self.digest.is_none_or(|d| tag.digest == d)
+            && (!self.live_only || tag.deleted().is_none())
     }
 }
 

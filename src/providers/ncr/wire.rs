@@ -1,6 +1,6 @@
 //! NCR wire types in the vendor's spelling (`mediaType`, `full_size`, ...). Times are epoch milliseconds.
 
-use crate::model::{Platform, Registry, Tag};
+use crate::model::{Digest, PlatformRef, Registry, Tag};
 use serde::Serialize;
 use std::sync::Arc;
 
@@ -21,7 +21,7 @@ pub struct GetImageTagListResponse {
 #[derive(Debug, Serialize)]
 pub struct TagResult {
     creator: Arc<str>,
-    digest: Arc<str>,
+    digest: Digest,
     full_size: u64,
     id: u64,
     image_id: u64,
@@ -43,13 +43,12 @@ impl TagResult {
             id: tag.id,
             image_id: tag.image_number,
             images: tag
-                .platforms
-                .iter()
+                .platform_images()
                 .map(|p| ImageInfo::new(tag, p))
                 .collect(),
             last_updated: tag.updated.timestamp_millis(),
             last_updater: tag.updater.clone(),
-            name: tag.name.clone(),
+            name: String::from(tag.name.as_str()),
             repository: reg.id,
             v2: tag.schema == 2,
         }
@@ -61,7 +60,7 @@ impl TagResult {
 pub struct ImageInfo {
     architecture: Arc<str>,
     created: i64,
-    digest: Arc<str>,
+    digest: Digest,
     features: &'static str,
     latest_pulled: i64,
     #[serde(rename = "mediaType")]
@@ -75,22 +74,23 @@ pub struct ImageInfo {
 }
 
 impl ImageInfo {
-    fn new(tag: &Tag, p: &Platform) -> ImageInfo {
+    fn new(tag: &Tag, p: PlatformRef<'_>) -> ImageInfo {
+        let d = p.descriptor;
         ImageInfo {
-            architecture: p.architecture.clone(),
+            architecture: d.architecture.clone(),
             created: tag.created.timestamp_millis(),
             digest: p.digest.clone(),
             // "Not used" per the docs; the example shows "".
             features: "",
             // Undocumented: 0 means never pulled, as in the example.
             latest_pulled: tag.last_pulled.map_or(0, |t| t.timestamp_millis()),
-            media_type: p.media_type.clone(),
-            os: p.os.clone(),
+            media_type: d.media_type.clone(),
+            os: d.os.clone(),
             os_features: "",
-            os_version: p.os_version.clone(),
+            os_version: d.os_version.clone(),
             size: p.size,
             updated: tag.updated.timestamp_millis(),
-            variant: p.variant.clone(),
+            variant: d.variant.clone(),
         }
     }
 }

@@ -1,6 +1,6 @@
 //! SWR wire types in the vendor's spelling (`Tag` with a capital T in list items, `tag` in show-tag).
 
-use crate::model::{Registry, Repository, Tag};
+use crate::model::{Digest, Registry, Repository, Tag};
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
@@ -57,7 +57,11 @@ impl ShowReposResp {
             internal_path: format!("{}/{}/{}", reg.internal_address, namespace, repo.name),
             domain_name: reg.domain_name.clone(),
             namespace: namespace.to_string(),
-            tags: repo.tags.iter().map(|t| t.name.clone()).collect(),
+            tags: repo
+                .tags
+                .iter()
+                .map(|t| String::from(t.name.as_str()))
+                .collect(),
             status: false,
             total_range,
         }
@@ -71,7 +75,7 @@ struct TagFields {
     repo_id: u64,
     image_id: String,
     manifest: String,
-    digest: std::sync::Arc<str>,
+    digest: Digest,
     schema: u8,
     path: String,
     internal_path: String,
@@ -85,10 +89,10 @@ struct TagFields {
 
 impl TagFields {
     fn new(reg: &Registry, namespace: &str, repo: &Repository, tag: &Tag) -> Self {
-        let image_id = tag
-            .config_digest
+        let config_digest = tag.config_digest.text();
+        let image_id = config_digest
             .strip_prefix("sha256:")
-            .unwrap_or(&tag.config_digest);
+            .unwrap_or(&config_digest);
         TagFields {
             id: tag.id,
             repo_id: repo.id,
@@ -125,9 +129,9 @@ impl ShowReposTagResp {
     /// Projects a tag as a list item.
     pub fn new(reg: &Registry, namespace: &str, repo: &Repository, tag: &Tag) -> Self {
         ShowReposTagResp {
-            tag: tag.name.clone(),
+            tag: String::from(tag.name.as_str()),
             fields: TagFields::new(reg, namespace, repo, tag),
-            deleted: tag.deleted.map(tag_time),
+            deleted: tag.deleted().map(tag_time),
         }
     }
 }
@@ -144,7 +148,7 @@ impl ShowRepoTagResponse {
     /// Projects a tag for show-tag.
     pub fn new(reg: &Registry, namespace: &str, repo: &Repository, tag: &Tag) -> Self {
         ShowRepoTagResponse {
-            tag: tag.name.clone(),
+            tag: String::from(tag.name.as_str()),
             fields: TagFields::new(reg, namespace, repo, tag),
         }
     }

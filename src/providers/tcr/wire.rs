@@ -1,7 +1,7 @@
 //! TCR wire types in API 3.0's spelling: everything inside `Response`, PascalCase keys, in the order of the vendor's
 //! example.
 
-use crate::model::Tag;
+use crate::model::{Digest, Tag};
 use serde::Serialize;
 
 /// The DescribeImages body (`{"Response": {...}}`).
@@ -36,7 +36,7 @@ impl DescribeImagesResponse {
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "PascalCase")]
 pub struct TcrImageInfo {
-    digest: std::sync::Arc<str>,
+    digest: Digest,
     image_version: String,
     size: u64,
     update_time: String,
@@ -50,12 +50,12 @@ impl TcrImageInfo {
     pub fn new(tag: &Tag) -> Self {
         TcrImageInfo {
             digest: tag.digest.clone(),
-            image_version: tag.name.clone(),
+            image_version: String::from(tag.name.as_str()),
             size: tag.size,
             // Microseconds, as in the example (`2022-08-06T07:31:01.207374Z`).
             update_time: crate::shared::time::micros(tag.updated),
             kind: format!("Artifact::{}", tag.manifest_media_type()),
-            kms_signature: tag.kms_signature.clone().unwrap_or_default(),
+            kms_signature: tag.kms_signature().unwrap_or_default().to_string(),
         }
     }
 }
