@@ -269,7 +269,12 @@ fn serve_with_cassettes_and_strict_replay() {
         .strip_prefix("regmock serving on ")
         .unwrap()
         .to_string();
-    let banner: Vec<String> = lines.by_ref().take(5).map(Result::unwrap).collect();
+    // Credentials, one sample per provider, admin, then the replay line.
+    let banner: Vec<String> = lines
+        .by_ref()
+        .take(3 + regmock::providers::PROVIDERS.len())
+        .map(Result::unwrap)
+        .collect();
     std::thread::spawn(move || for _ in lines {});
     let rt = tokio::runtime::Runtime::new().unwrap();
     let (hit, miss) = rt.block_on(async {
