@@ -390,14 +390,21 @@ pub(super) fn past_end(cx: &mut Cx) -> BoxFuture<'_> {
                     }
                     _ => "other",
                 };
+                // Right after the last page, "the last page" and "the page before" are one number: judged, but not
+                // recorded as what the target does.
                 let previous = match number(&e.previous) {
-                    None if e.previous.is_null() => "null",
-                    Some(p) if p == page - 1 => "page-minus-one",
-                    Some(p) if p == last => "last-page",
-                    _ => "other",
+                    None if e.previous.is_null() => Some("null"),
+                    Some(p) if p == last && p == page - 1 => None,
+                    Some(p) if p == page - 1 => Some("page-minus-one"),
+                    Some(p) if p == last => Some("last-page"),
+                    _ => Some("other"),
                 };
-                let fine = cx.accepts("ncr.page.past-end", alt)
-                    && (alt != "empty-200" || cx.accepts("ncr.page.past-end-previous", previous));
+                let previous_fine = match previous {
+                    Some(alt) => cx.accepts("ncr.page.past-end-previous", alt),
+                    None => true,
+                };
+                let fine =
+                    cx.accepts("ncr.page.past-end", alt) && (alt != "empty-200" || previous_fine);
                 if !fine {
                     cx.fail(
                         format!(
@@ -445,8 +452,12 @@ pub(super) fn sizes(cx: &mut Cx) -> BoxFuture<'_> {
                     (400, _) => "reject-400",
                     _ => "other",
                 };
+                // The whole of a list shorter than the server's cap is both "honoured" and "clamped": judged, not
+                // recorded as what the target does.
+                let undecided = alt == "honour" && got.len() == all.len() && all.len() < 1000;
                 let fine = match ambiguity {
                     None => alt == "exact",
+                    Some(id) if undecided => super::ambiguities::accepts(id, alt),
                     Some(id) => cx.accepts(id, alt),
                 };
                 if !fine {
@@ -513,6 +524,12 @@ pub(super) fn errors_not_found(cx: &mut Cx) -> BoxFuture<'_> {
                 Target::ncr(&t.region, &missing, &t.repository),
                 "an unknown registry",
             ),
+            // Each region has its own prefix and its own registries: this region's registry does not exist in
+            // another one (a target without that region's prefix answers 404 too).
+            (
+                Target::ncr(other_region(&t.region), &t.registry, &t.repository),
+                "a registry asked under another region's prefix",
+            ),
         ] {
             let e = get(cx, &target, "").await?;
             cx.case();
@@ -527,6 +544,15 @@ pub(super) fn errors_not_found(cx: &mut Cx) -> BoxFuture<'_> {
         }
         Ok(())
     })
+}
+
+/// A region other than `region` (`kr`, `sgn`, `jpn`).
+fn other_region(region: &str) -> &'static str {
+    match region {
+        "sgn" => "jpn",
+        "jpn" => "kr",
+        _ => "sgn",
+    }
 }
 
 fn probe(cx: &Cx) -> Result<Target, Stop> {

@@ -838,9 +838,10 @@ pub(super) fn errors_not_found(cx: &mut Cx) -> BoxFuture<'_> {
             return Err(Stop::Skip("no target".into()));
         };
         let missing = format!("regmock-conform-missing-{:04x}", cx.rng.next() % 0xffff);
-        for (what, target) in [
+        for (what, id, target) in [
             (
                 "an unknown repository",
+                "tcr.not-found.repository-code",
                 Target {
                     repository: missing.clone(),
                     ..t.clone()
@@ -848,6 +849,7 @@ pub(super) fn errors_not_found(cx: &mut Cx) -> BoxFuture<'_> {
             ),
             (
                 "an unknown namespace",
+                "tcr.not-found.namespace-code",
                 Target {
                     namespace: missing.clone(),
                     ..t.clone()
@@ -855,6 +857,7 @@ pub(super) fn errors_not_found(cx: &mut Cx) -> BoxFuture<'_> {
             ),
             (
                 "an unknown instance",
+                "tcr.not-found.instance-code",
                 Target {
                     registry: format!("tcr-{}", &missing[24..]),
                     ..t.clone()
@@ -864,11 +867,11 @@ pub(super) fn errors_not_found(cx: &mut Cx) -> BoxFuture<'_> {
             let a = describe_images(cx, &target, &[]).await?;
             cx.case();
             let code = a.code.clone().unwrap_or_default();
-            if !cx.accepts("tcr.not-found.code", &code) {
+            if !cx.accepts(id, &code) {
                 cx.fail(
                     format!("{what} is not a ResourceNotFound error"),
                     &a.req,
-                    describe("tcr.not-found.code"),
+                    describe(id),
                     a.line(),
                 );
             }
@@ -969,14 +972,14 @@ fn refusal<'a>(
     cx: &'a mut Cx,
     auth: Auth,
     what: &'static str,
-    accepted: fn(&str) -> bool,
+    accepted: fn(&mut Cx, &str) -> bool,
     expected: &'static str,
 ) -> BoxFuture<'a> {
     Box::pin(async move {
         let req = probe(cx)?;
         let a = send(cx, req, auth).await?;
         cx.case();
-        if !accepted(a.code.as_deref().unwrap_or_default()) {
+        if !accepted(cx, a.code.as_deref().unwrap_or_default()) {
             cx.fail(
                 format!("{what} is not refused with the vendor's code"),
                 &a.req,
@@ -993,7 +996,7 @@ pub(super) fn auth_tampered(cx: &mut Cx) -> BoxFuture<'_> {
         cx,
         Auth::Tampered,
         "a request with an altered signature",
-        |c| c == "AuthFailure.SignatureFailure",
+        |_, c| c == "AuthFailure.SignatureFailure",
         "AuthFailure.SignatureFailure",
     )
 }
@@ -1003,7 +1006,7 @@ pub(super) fn auth_stale(cx: &mut Cx) -> BoxFuture<'_> {
         cx,
         Auth::Stale,
         "a request timestamped an hour ago",
-        |c| c == "AuthFailure.SignatureExpire",
+        |_, c| c == "AuthFailure.SignatureExpire",
         "AuthFailure.SignatureExpire",
     )
 }
@@ -1013,7 +1016,7 @@ pub(super) fn auth_wrong_key(cx: &mut Cx) -> BoxFuture<'_> {
         cx,
         Auth::WrongKey,
         "a request signed with an unknown SecretId",
-        |c| accepts("tcr.unknown-secret-id.code", c),
+        |cx, c| cx.accepts("tcr.unknown-secret-id.code", c),
         "AuthFailure.SecretIdNotFound or AuthFailure.InvalidSecretId",
     )
 }

@@ -30,6 +30,9 @@ pub enum SwrQuirk {
     TagFilterPrefixOnly,
     /// Tag list: `limit`/`offset` inside `filter=` are ignored.
     FilterIgnoresPaging,
+    /// Tag list: a `tag` value inside `filter=` holding `::`, `|` or `,` is dropped, so the whole list is answered
+    /// (no accepted reading of a separator inside a value).
+    SeparatorDropsFilter,
     /// Tag list: `order_type=asc` is answered in descending order.
     SortIgnoresOrderType,
     /// Tag list: a non-numeric `limit` is a 500 instead of a 400.
@@ -88,6 +91,25 @@ pub fn request<'r>(
                 }
             }
             "order_type" if active(ctx, SwrQuirk::SortIgnoresOrderType) => *v = "desc".into(),
+            "filter" if active(ctx, SwrQuirk::SeparatorDropsFilter) => {
+                // A `|` inside a value leaves a non-empty segment without `::`; drop it and the tag before it.
+                let segments: Vec<&str> = v.split('|').collect();
+                let broken = |i: usize| {
+                    let s = segments[i];
+                    let tag_value = s.strip_prefix("tag::");
+                    tag_value.is_some_and(|t| t.contains("::") || t.contains(','))
+                        || (!s.is_empty() && !s.contains("::"))
+                        || (tag_value.is_some()
+                            && segments
+                                .get(i + 1)
+                                .is_some_and(|n| !n.is_empty() && !n.contains("::")))
+                };
+                *v = (0..segments.len())
+                    .filter(|&i| !broken(i))
+                    .map(|i| segments[i])
+                    .collect::<Vec<_>>()
+                    .join("|");
+            }
             "filter" if active(ctx, SwrQuirk::FilterIgnoresPaging) => {
                 *v = v
                     .split('|')
