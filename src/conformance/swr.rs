@@ -1,14 +1,16 @@
 //! SWR checks: `list_repos_details`, `list_repository_tags` and `show_repo_tag` (the rows `swr.*` of the table).
 
-use super::ambiguities::{accepts, describe};
+use super::ambiguities::describe;
 use super::client::{Auth, Dialect};
 use super::config::Target;
-use super::property::{self, Broken, CaseFuture};
+use super::property::{self, Broken, CaseFuture, Fits, Needle, NeedleParts, needles};
 use super::reference::{self, Match};
 use super::runner::{BoxFuture, Cx, Item, PageSeen, Stop, Walk, WalkStep};
 use crate::http::{Request, Response};
 use crate::model::ProviderId;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use proptest::arbitrary::any;
+use proptest::sample::Index;
 use serde_json::Value;
 
 const LIST_REPOS: &[&str] = &["swr/list_repos_details.response.schema.json"];
@@ -556,119 +558,6 @@ async fn filtered(
     })
 }
 
-/// A needle from `names`: an inner substring, a whole name, a case-flipped substring, or one that matches nothing.
-fn needle(cx: &mut Cx, names: &[String], kind: u64) -> String {
-    let name = cx.rng.pick(names).cloned().unwrap_or_default();
-    let chars: Vec<char> = name.chars().collect();
-    if chars.is_empty() {
-        return format!("zq-none-{:x}", cx.rng.next() % 0xffff);
-    }
-    let len = chars.len() as u64;
-    match kind % 4 {
-        0 if len >= 2 => {
-            let start = cx.rng.range(1, len - 1);
-            let end = cx.rng.range(start + 1, len);
-            chars[start as usize..end as usize].iter().collect()
-        }
-        1 => name,
-        2 => {
-            let end = cx.rng.range(1, len);
-            chars[..end as usize]
-                .iter()
-                .map(|c| {
-                    if cx.rng.next().is_multiple_of(2) {
-                        c.to_ascii_uppercase()
-                    } else {
-                        *c
-                    }
-                })
-                .collect()
-        }
-        _ => format!("zq-none-{:x}", cx.rng.next() % 0xffff),
-    }
-}
-
-/// Judges a name filter's answer against the reference alternatives of `ambiguity`. `fits` carries the alternatives
-/// every earlier case of the check fitted: a target must answer all cases with one matching, so a case that fits only
-/// other alternatives fails too.
-#[allow(clippy::too_many_arguments)]
-fn judge_filter(
-    cx: &mut Cx,
-    ambiguity: Option<&str>,
-    matches: &[Match],
-    base: &[Item],
-    field: fn(&Item) -> &str,
-    needle: &str,
-    req: &str,
-    got: Result<Vec<String>, (Request, Response)>,
-    fits: &mut Option<Vec<&'static str>>,
-) {
-    cx.case();
-    let candidates: Vec<(&'static str, Vec<String>)> = matches
-        .iter()
-        .map(|m| {
-            (
-                m.id(),
-                base.iter()
-                    .filter(|i| m.matches(field(i), needle))
-                    .map(|i| i.key.clone())
-                    .collect(),
-            )
-        })
-        .collect();
-    let got = match got {
-        Err((r, resp)) => {
-            return cx.fail(
-                format!("filter {req} was not answered 200"),
-                &r,
-                "HTTP 200",
-                status_line(&resp),
-            );
-        }
-        Ok(got) => got,
-    };
-    let here = reference::fitting(&got, &candidates, |id| {
-        ambiguity.is_none_or(|a| accepts(a, id))
-    });
-    let show = |v: &[String]| {
-        format!(
-            "{} items {:?}",
-            v.len(),
-            v.iter().take(3).collect::<Vec<_>>()
-        )
-    };
-    if here.is_empty() {
-        let expected = candidates
-            .iter()
-            .map(|(id, v)| format!("{id}: {}", show(v)))
-            .collect::<Vec<_>>()
-            .join("; ");
-        let accepted = ambiguity.map_or_else(|| "an exact match".to_string(), describe);
-        return cx.fail_raw(
-            format!("{req} returned what no accepted matching returns ({accepted})"),
-            req.to_string(),
-            expected,
-            show(&got),
-        );
-    }
-    let before = fits.clone().unwrap_or_else(|| here.clone());
-    let now: Vec<&'static str> = before
-        .iter()
-        .copied()
-        .filter(|a| here.contains(a))
-        .collect();
-    if now.is_empty() {
-        cx.fail_raw(
-            format!("{req} fits {here:?} only, while the earlier answers fit {before:?} only: no one matching explains them all"),
-            req.to_string(),
-            format!("one of {before:?}"),
-            show(&got),
-        );
-    } else {
-        *fits = Some(now);
-    }
-}
-
 /// The repository sort keys the docs name: `updated_at` as individual parameters, `name`, `updated_time` and
 /// `tag_count` inside `filter`, each with `asc` and `desc`.
 const REPO_SORTS: &[(&str, bool)] = &[
@@ -791,52 +680,73 @@ fn first_unordered<K: PartialOrd>(
 pub(super) fn repos_filter(cx: &mut Cx) -> BoxFuture<'_> {
     Box::pin(async move {
         let base = cx.trusted(0..1, "swr.repos.page.concat")?.remove(0).items;
-        let fuzzy = [Match::SubstringCi, Match::SubstringCs];
-        let mut fits = None;
-        for case in 0..u64::from(cx.cfg.cases) {
-            let (param, field): (&str, fn(&Item) -> &str) = match case % 3 {
-                0 => ("namespace", |i| &i.namespace),
-                1 => ("name", |i| &i.name),
-                _ => ("category", |i| &i.category),
-            };
+        // A needle for each of namespace, name and category: a failure shrinks towards the first repository's.
+        let ctx = (base, Fits::default());
+        property::check(cx, needles(), &ctx, repo_filter_case).await?;
+        cx.observe_fits("swr.repos.fuzzy", &ctx.1.get());
+        Ok(())
+    })
+}
+
+/// Which field of an item a filter parameter matches.
+type Field = fn(&Item) -> &str;
+
+/// One generated repository filter case: `namespace` and `name` are fuzzy (one accepted matching for every case),
+/// `category` is one of the listed values and matches exactly (a documented enumeration).
+fn repo_filter_case<'a>(
+    cx: &'a mut Cx,
+    (base, fits): &'a (Vec<Item>, Fits),
+    needle: NeedleParts,
+) -> CaseFuture<'a> {
+    Box::pin(async move {
+        let needle = Needle::from(needle);
+        let params: [(&str, Field); 3] = [
+            ("namespace", |i| &i.namespace),
+            ("name", |i| &i.name),
+            ("category", |i| &i.category),
+        ];
+        let mut asked = Vec::new();
+        for (param, field) in params {
             let values: Vec<String> = base.iter().map(|i| field(i).to_string()).collect();
-            let value = if param == "category" {
-                cx.rng.pick(&values).cloned().unwrap_or_default()
-            } else {
-                needle(cx, &values, case / 3)
-            };
-            let extra = format!("{param}={}&", enc(&value));
-            let got = filtered(cx, List::Repos, None, &extra).await?;
-            let req = format!("GET /v2/manage/repos?{extra}limit={MAX_LIMIT}&offset=0");
-            if param == "category" {
-                // The category is one of the listed values: an exact filter (a documented enumeration).
-                judge_filter(
-                    cx,
-                    None,
-                    &[Match::Exact],
-                    &base,
-                    field,
-                    &value,
-                    &req,
-                    got,
-                    &mut None,
-                );
-            } else {
-                judge_filter(
-                    cx,
-                    Some("swr.repos.fuzzy"),
-                    &fuzzy,
-                    &base,
-                    field,
-                    &value,
-                    &req,
-                    got,
-                    &mut fits,
-                );
+            match param {
+                // A listed category, whole.
+                "category" => asked.push((param, field, needle.whole(&values))),
+                _ => asked.extend(needle.values(&values).map(|v| (param, field, v))),
             }
         }
-        cx.observe_fits("swr.repos.fuzzy", &fits);
-        Ok(())
+        for (param, field, value) in asked {
+            let extra = format!("{param}={}&", enc(&value));
+            let req = Request::get(&format!(
+                "/v2/manage/repos?{extra}limit={MAX_LIMIT}&offset=0"
+            ));
+            let got = filtered(cx, List::Repos, None, &extra).await?;
+            let broken = match param {
+                "category" => judge_case(
+                    None,
+                    &[Match::Exact],
+                    base,
+                    field,
+                    &value,
+                    req,
+                    got,
+                    &Fits::default(),
+                ),
+                _ => judge_case(
+                    Some("swr.repos.fuzzy"),
+                    &[Match::SubstringCi, Match::SubstringCs],
+                    base,
+                    field,
+                    &value,
+                    req,
+                    got,
+                    fits,
+                ),
+            };
+            if broken.is_some() {
+                return Ok(broken);
+            }
+        }
+        Ok(None)
     })
 }
 
@@ -964,33 +874,93 @@ pub(super) fn tags_invalid(cx: &mut Cx) -> BoxFuture<'_> {
 pub(super) fn tags_filter(cx: &mut Cx) -> BoxFuture<'_> {
     Box::pin(async move {
         let walks = cx.trusted(1..cx.walks.len(), "swr.tags.page.concat")?;
-        let all = [Match::SubstringCi, Match::SubstringCs, Match::Exact];
-        let mut fits = None;
-        for case in 0..u64::from(cx.cfg.cases) {
-            let w = walks[(case as usize) % walks.len()].clone();
-            let names: Vec<String> = w.keys();
-            let value = needle(cx, &names, case);
+        // (walk, needle): a failure shrinks towards the first walk's first name, whole.
+        let ctx = (walks, Fits::default());
+        property::check(cx, (0..ctx.0.len(), needles()), &ctx, tag_filter_case).await?;
+        cx.observe_fits("swr.tags.tag-match", &ctx.1.get());
+        Ok(())
+    })
+}
+
+/// One generated `tag` filter over a walk: every page of the filtered list (pages of 1000) must be the walk's tags
+/// one accepted matching selects, the matching every other case fitted.
+fn tag_filter_case<'a>(
+    cx: &'a mut Cx,
+    (walks, fits): &'a (Vec<Walk>, Fits),
+    (walk, needle): (usize, NeedleParts),
+) -> CaseFuture<'a> {
+    Box::pin(async move {
+        let w = &walks[walk];
+        for value in Needle::from(needle).values(&w.keys()) {
             let extra = format!("tag={}&", enc(&value));
-            let got = filtered(cx, List::Tags, w.target.as_ref(), &extra).await?;
-            let req = format!(
-                "GET {}?{extra}limit={MAX_LIMIT}&offset=0",
+            let req = Request::get(&format!(
+                "{}?{extra}limit={MAX_LIMIT}&offset=0",
                 path_of(List::Tags, w.target.as_ref())
-            );
-            judge_filter(
-                cx,
+            ));
+            let matches = [Match::SubstringCi, Match::SubstringCs, Match::Exact];
+            let got = filtered(cx, List::Tags, w.target.as_ref(), &extra).await?;
+            let broken = judge_case(
                 Some("swr.tags.tag-match"),
-                &all,
+                &matches,
                 &w.items,
                 |i| &i.name,
                 &value,
-                &req,
+                req,
                 got,
-                &mut fits,
+                fits,
             );
+            if broken.is_some() {
+                return Ok(broken);
+            }
         }
-        cx.observe_fits("swr.tags.tag-match", &fits);
-        Ok(())
+        Ok(None)
     })
+}
+
+/// [`property::judge_names`] for a filtered list: a refusal is a failure, else the reference lists of `matches` over
+/// `base` are the candidates.
+#[allow(clippy::too_many_arguments)]
+fn judge_case(
+    ambiguity: Option<&str>,
+    matches: &[Match],
+    base: &[Item],
+    field: fn(&Item) -> &str,
+    needle: &str,
+    req: Request,
+    got: Result<Vec<String>, (Request, Response)>,
+    fits: &Fits,
+) -> Option<Broken> {
+    let got = match got {
+        Err((r, resp)) => {
+            return Some(Broken {
+                message: format!("the filter {needle:?} was not answered 200"),
+                request: r,
+                expected: "HTTP 200".into(),
+                actual: status_line(&resp),
+            });
+        }
+        Ok(got) => got,
+    };
+    let candidates: Vec<(&'static str, Vec<String>)> = matches
+        .iter()
+        .map(|m| {
+            (
+                m.id(),
+                base.iter()
+                    .filter(|i| m.matches(field(i), needle))
+                    .map(|i| i.key.clone())
+                    .collect(),
+            )
+        })
+        .collect();
+    property::judge_names(
+        ambiguity,
+        &candidates,
+        &got,
+        &format!("the filter {needle:?}"),
+        req,
+        fits,
+    )
 }
 
 /// One page's keys, or `None` for a 400, or the unexpected answer.
@@ -1014,115 +984,125 @@ pub(super) fn tags_filter_grammar(cx: &mut Cx) -> BoxFuture<'_> {
         let Some(w) = walks.iter().max_by_key(|w| w.items.len()).cloned() else {
             return Err(Stop::Skip("no walk".into()));
         };
+        let names = w.keys();
+        // (form, needle, limit): a failure shrinks towards the percent-encoded form of the first name, limit 1.
+        property::check(cx, (0u8..5, needles(), any::<Index>()), &w, grammar_case).await?;
+        let t = w.target.clone().unwrap_or_else(|| Target::swr("", ""));
+        separators_in_values(cx, &t, &names).await
+    })
+}
+
+/// One generated `filter=` form of `tag=a&limit=l&offset=0` (percent-encoded and raw, reordered, with an empty segment,
+/// an unknown key, an empty value or a repeated key): the individual parameters' answer, or an accepted answer to
+/// the form's ambiguity.
+fn grammar_case<'a>(
+    cx: &'a mut Cx,
+    w: &'a Walk,
+    (form, needle, lim): (u8, NeedleParts, Index),
+) -> CaseFuture<'a> {
+    Box::pin(async move {
         let t = w.target.clone().unwrap_or_else(|| Target::swr("", ""));
         let names = w.keys();
-        for case in 0..u64::from(cx.cfg.cases) {
-            let a = needle(cx, &names, 0);
-            let matches = reference::filter(&names, &a, Match::SubstringCi).len() as u64;
-            // Small pages keep the check cheap; below the number of matches, so a dropped limit shows.
-            let limit = if matches >= 2 {
-                cx.rng.range(1, (matches - 1).min(50))
-            } else {
-                1
-            };
-            let (req, resp, want) =
-                page_keys(cx, &t, &format!("tag={}&limit={limit}&offset=0", enc(&a))).await?;
-            let Some(want) = want else {
-                return Err(Stop::Error(format!(
-                    "{} was refused: {}",
-                    super::client::describe(&req),
-                    status_line(&resp)
-                )));
-            };
-            let same = format!("tag::{a}|limit::{limit}|offset::0");
-            let forms: Vec<(String, &str)> = match case % 5 {
-                0 => vec![
-                    (filter_param(&same), "percent-encoded"),
-                    (format!("filter={same}"), "raw"),
-                ],
-                1 => vec![(
-                    filter_param(&format!("offset::0|tag::{a}|limit::{limit}")),
-                    "reordered",
-                )],
-                2 => vec![(filter_param(&format!("{same}|")), "empty segment")],
-                3 => vec![(
-                    filter_param(&format!("tag::{a}|zz_unknown::1|limit::{limit}|offset::0")),
-                    "unknown key",
-                )],
-                _ => vec![
-                    (
-                        filter_param(&format!("tag::|limit::{limit}|offset::0")),
-                        "empty value",
-                    ),
-                    (
-                        filter_param(&format!("tag::zq-first|tag::{a}|limit::{limit}|offset::0")),
-                        "repeated key",
-                    ),
-                ],
-            };
-            for (query, form) in forms {
-                let (req, resp, got) = page_keys(cx, &t, &query).await?;
-                cx.case();
-                let alt = match (&got, form) {
-                    (Some(g), _) if *g == want => {
-                        if form == "repeated key" {
-                            "last-wins"
-                        } else {
-                            "ignored"
-                        }
+        let a = Needle::from(needle).inner(&names);
+        let matches = reference::filter(&names, &a, Match::SubstringCi).len();
+        // Small pages keep the check cheap; below the number of matches, so a dropped limit shows.
+        let limit = 1 + lim.index(matches.saturating_sub(1).clamp(1, 50));
+        let (req, resp, want) =
+            page_keys(cx, &t, &format!("tag={}&limit={limit}&offset=0", enc(&a))).await?;
+        let Some(want) = want else {
+            return Err(Stop::Error(format!(
+                "{} was refused: {}",
+                super::client::describe(&req),
+                status_line(&resp)
+            )));
+        };
+        let same = format!("tag::{a}|limit::{limit}|offset::0");
+        let forms: Vec<(String, &str)> = match form {
+            0 => vec![
+                (filter_param(&same), "percent-encoded"),
+                (format!("filter={same}"), "raw"),
+            ],
+            1 => vec![(
+                filter_param(&format!("offset::0|tag::{a}|limit::{limit}")),
+                "reordered",
+            )],
+            2 => vec![(filter_param(&format!("{same}|")), "empty segment")],
+            3 => vec![(
+                filter_param(&format!("tag::{a}|zz_unknown::1|limit::{limit}|offset::0")),
+                "unknown key",
+            )],
+            _ => vec![
+                (
+                    filter_param(&format!("tag::|limit::{limit}|offset::0")),
+                    "empty value",
+                ),
+                (
+                    filter_param(&format!("tag::zq-first|tag::{a}|limit::{limit}|offset::0")),
+                    "repeated key",
+                ),
+            ],
+        };
+        for (query, form) in forms {
+            let (req, resp, got) = page_keys(cx, &t, &query).await?;
+            let alt = match (&got, form) {
+                (Some(g), _) if *g == want => {
+                    if form == "repeated key" {
+                        "last-wins"
+                    } else {
+                        "ignored"
                     }
-                    (None, _) if resp.status == 400 => "reject-400",
-                    (Some(g), "empty value") if g.is_empty() => "matches-nothing",
-                    (Some(g), "empty value") => {
-                        let (_, _, unfiltered) =
-                            page_keys(cx, &t, &format!("limit={limit}&offset=0")).await?;
-                        if unfiltered.as_ref() == Some(g) {
-                            "ignored"
-                        } else {
-                            "other"
-                        }
-                    }
-                    (Some(g), "repeated key") if g.is_empty() => "first-wins",
-                    _ => "other",
-                };
-                let ambiguity = match form {
-                    "empty segment" => Some("swr.filter.empty-segment"),
-                    "unknown key" => Some("swr.filter.unknown-key"),
-                    "empty value" => Some("swr.filter.empty-value"),
-                    "repeated key" => Some("swr.filter.repeated-key"),
-                    _ => None,
-                };
-                let fine = match ambiguity {
-                    Some(id) => cx.accepts(id, alt),
-                    None => alt == "ignored",
-                };
-                if !fine {
-                    let expected = match ambiguity {
-                        Some(id) => describe(id),
-                        None => format!(
-                            "the answer to tag={a}&limit={limit}&offset=0: {} records {:?}",
-                            want.len(),
-                            want.iter().take(3).collect::<Vec<_>>()
-                        ),
-                    };
-                    let actual = match &got {
-                        Some(g) => format!(
-                            "HTTP 200 with {} records {:?}",
-                            g.len(),
-                            g.iter().take(3).collect::<Vec<_>>()
-                        ),
-                        None => status_line(&resp),
-                    };
-                    cx.fail(
-                        format!("filter= ({form}) is not the individual parameters' answer"),
-                        &req,
-                        expected,
-                        actual,
-                    );
                 }
+                (None, _) if resp.status == 400 => "reject-400",
+                (Some(g), "empty value") if g.is_empty() => "matches-nothing",
+                (Some(g), "empty value") => {
+                    let (_, _, unfiltered) =
+                        page_keys(cx, &t, &format!("limit={limit}&offset=0")).await?;
+                    if unfiltered.as_ref() == Some(g) {
+                        "ignored"
+                    } else {
+                        "other"
+                    }
+                }
+                (Some(g), "repeated key") if g.is_empty() => "first-wins",
+                _ => "other",
+            };
+            let ambiguity = match form {
+                "empty segment" => Some("swr.filter.empty-segment"),
+                "unknown key" => Some("swr.filter.unknown-key"),
+                "empty value" => Some("swr.filter.empty-value"),
+                "repeated key" => Some("swr.filter.repeated-key"),
+                _ => None,
+            };
+            let fine = match ambiguity {
+                Some(id) => cx.accepts(id, alt),
+                None => alt == "ignored",
+            };
+            if !fine {
+                let expected = match ambiguity {
+                    Some(id) => describe(id),
+                    None => format!(
+                        "the answer to tag={a}&limit={limit}&offset=0: {} records {:?}",
+                        want.len(),
+                        want.iter().take(3).collect::<Vec<_>>()
+                    ),
+                };
+                let actual = match &got {
+                    Some(g) => format!(
+                        "HTTP 200 with {} records {:?}",
+                        g.len(),
+                        g.iter().take(3).collect::<Vec<_>>()
+                    ),
+                    None => status_line(&resp),
+                };
+                return Ok(Some(Broken {
+                    message: format!("filter= ({form}) is not the individual parameters' answer"),
+                    request: req,
+                    expected,
+                    actual,
+                }));
             }
         }
-        separators_in_values(cx, &t, &names).await
+        Ok(None)
     })
 }
 
@@ -1209,68 +1189,84 @@ async fn separators_in_values(cx: &mut Cx, t: &Target, names: &[String]) -> Resu
 
 pub(super) fn tags_sort(cx: &mut Cx) -> BoxFuture<'_> {
     Box::pin(async move {
-        for base in cx.trusted(1..cx.walks.len(), "swr.tags.page.concat")? {
-            let n = base.items.len();
-            let mut all = base.keys();
-            all.sort();
-            // One order is walked whole (every record once, in order); the other through its first pages only, since a
-            // whole walk is the expensive part.
-            let first_asc = cx.rng.next().is_multiple_of(2);
-            for (whole, ascending) in [(true, first_asc), (false, !first_asc)] {
-                let order = if ascending { "asc" } else { "desc" };
-                let size = walk_size(cx, n);
-                let pages = if whole { usize::MAX } else { 3 };
-                let w = walk_pages(
-                    cx,
-                    base.target.as_ref(),
-                    size,
-                    &format!("order_column=updated_at&order_type={order}&"),
-                    pages,
-                )
-                .await?;
-                cx.case();
-                let mut got = w.keys();
-                got.sort();
-                let times: Vec<_> = w
-                    .items
-                    .iter()
-                    .map(|i| reference::parse_time(&i.updated).unwrap_or_default())
-                    .collect();
-                let first_page = w
-                    .pages
-                    .first()
-                    .map(|p| super::client::describe(&p.request))
-                    .unwrap_or_default();
-                let complete = if whole {
-                    got == all
-                } else {
-                    w.duplicate().is_none() && got.iter().all(|k| all.binary_search(k).is_ok())
-                };
-                if !complete {
-                    cx.fail_raw(
-                        format!("sorted pages (order_type={order}, limit={size}) are not the list's records, each once"),
-                        first_page,
-                        format!("{n} records, each once"),
-                        format!("{} records{}", got.len(), w.duplicate().map(|d| format!(", {d} twice")).unwrap_or_default()),
-                    );
-                } else if let Some(at) = reference::first_out_of_order(&times, ascending) {
-                    let page = &w.pages[(at / size as usize).min(w.pages.len() - 1)];
-                    cx.fail(
-                        format!(
-                            "order_type={order} is not ordered by update time at position {at}"
-                        ),
-                        &page.request,
-                        format!(
-                            "updated {} {}",
-                            if ascending { "≥" } else { "≤" },
-                            w.items[at - 1].updated
-                        ),
-                        format!("{} updated {}", w.items[at].key, w.items[at].updated),
-                    );
-                }
-            }
+        let walks = cx.trusted(1..cx.walks.len(), "swr.tags.page.concat")?;
+        // (walk, ascending, walked whole, how far below the largest page size): a failure shrinks towards the first
+        // walk's first three pages of the largest size, so the minimal case is as few requests as possible.
+        let cases = (0..walks.len(), any::<bool>(), any::<bool>(), any::<Index>());
+        property::check(cx, cases, &walks, sort_case).await
+    })
+}
+
+/// One generated sorted walk of a tag list (`order_column=updated_at`, the order type, a page size; the whole list
+/// or its first three pages): every record once, ordered by update time.
+// `property::check` takes a sized context, so the walks come as the Vec itself.
+#[allow(clippy::ptr_arg)]
+fn sort_case<'a>(
+    cx: &'a mut Cx,
+    walks: &'a Vec<Walk>,
+    (walk, ascending, whole, below): (usize, bool, bool, Index),
+) -> CaseFuture<'a> {
+    Box::pin(async move {
+        let base = &walks[walk];
+        let n = base.items.len();
+        let mut all = base.keys();
+        all.sort();
+        let order = if ascending { "asc" } else { "desc" };
+        // Between the size of a ~20-page walk and the largest page (or the list), shrinking towards the largest.
+        let hi = MAX_LIMIT.min((n as u64).max(1));
+        let lo = (n as u64).div_ceil(20).clamp(1, hi);
+        let size = hi - below.index((hi - lo + 1) as usize) as u64;
+        let pages = if whole { usize::MAX } else { 3 };
+        let w = walk_pages(
+            cx,
+            base.target.as_ref(),
+            size,
+            &format!("order_column=updated_at&order_type={order}&"),
+            pages,
+        )
+        .await?;
+        let mut got = w.keys();
+        got.sort();
+        let times: Vec<_> = w
+            .items
+            .iter()
+            .map(|i| reference::parse_time(&i.updated).unwrap_or_default())
+            .collect();
+        let complete = if whole {
+            got == all
+        } else {
+            w.duplicate().is_none() && got.iter().all(|k| all.binary_search(k).is_ok())
+        };
+        if !complete {
+            return Ok(Some(Broken {
+                message: format!(
+                    "sorted pages (order_type={order}, limit={size}) are not the list's records, each once"
+                ),
+                request: w.pages[0].request.clone(),
+                expected: format!("{n} records, each once"),
+                actual: format!(
+                    "{} records{}",
+                    got.len(),
+                    w.duplicate()
+                        .map(|d| format!(", {d} twice"))
+                        .unwrap_or_default()
+                ),
+            }));
         }
-        Ok(())
+        let Some(at) = reference::first_out_of_order(&times, ascending) else {
+            return Ok(None);
+        };
+        let page = &w.pages[(at / size as usize).min(w.pages.len() - 1)];
+        Ok(Some(Broken {
+            message: format!("order_type={order} is not ordered by update time at position {at}"),
+            request: page.request.clone(),
+            expected: format!(
+                "updated {} {}",
+                if ascending { "≥" } else { "≤" },
+                w.items[at - 1].updated
+            ),
+            actual: format!("{} updated {}", w.items[at].key, w.items[at].updated),
+        }))
     })
 }
 

@@ -1,9 +1,9 @@
 //! TCR checks: API 3.0 `DescribeImages` (the rows `tcr.*` of the table).
 
-use super::ambiguities::{accepts, describe};
+use super::ambiguities::describe;
 use super::client::{Auth, Dialect};
 use super::config::Target;
-use super::property::{self, Broken, CaseFuture};
+use super::property::{self, Broken, CaseFuture, Fits, Needle, NeedleParts, needles};
 use super::reference::{self, Match};
 use super::runner::{BoxFuture, Cx, Item, PageSeen, Seen, Stop, Walk, WalkStep, judge_seen};
 use crate::http::{Request, Response};
@@ -539,139 +539,68 @@ async fn filtered(
     }
 }
 
-fn needle(cx: &mut Cx, names: &[String], kind: u64) -> String {
-    let name = cx.rng.pick(names).cloned().unwrap_or_default();
-    let chars: Vec<char> = name.chars().collect();
-    let len = chars.len() as u64;
-    if chars.is_empty() {
-        return "zq-none".into();
-    }
-    match kind % 3 {
-        0 => {
-            let start = cx.rng.range(0, len - 1);
-            let end = cx.rng.range(start + 1, len);
-            chars[start as usize..end as usize]
-                .iter()
-                .map(|c| {
-                    if cx.rng.next().is_multiple_of(2) {
-                        c.to_ascii_uppercase()
-                    } else {
-                        *c
-                    }
-                })
-                .collect()
-        }
-        1 => name,
-        _ => format!("zq-none-{:x}", cx.rng.next() % 0xffff),
-    }
-}
-
-/// Judges a filter's answer against the reference alternatives; `fits` carries the alternatives every earlier case
-/// fitted, so one matching must explain all cases of the check.
-#[allow(clippy::too_many_arguments)]
-fn judge(
-    cx: &mut Cx,
-    ambiguity: Option<&str>,
-    matches: &[Match],
-    base: &Walk,
-    field: fn(&Item) -> &str,
-    value: &str,
-    req: &Request,
-    got: Result<Vec<String>, Answer>,
-    fits: &mut Option<Vec<&'static str>>,
-) {
-    cx.case();
-    let candidates: Vec<(&'static str, Vec<String>)> = matches
-        .iter()
-        .map(|m| {
-            (
-                m.id(),
-                base.items
-                    .iter()
-                    .filter(|i| m.matches(field(i), value))
-                    .map(|i| i.key.clone())
-                    .collect(),
-            )
-        })
-        .collect();
-    let got = match got {
-        Err(a) => {
-            return cx.fail(
-                format!("the filter {value:?} is answered with an error"),
-                &a.req,
-                "a page of matching images",
-                a.line(),
-            );
-        }
-        Ok(got) => got,
-    };
-    let show = |v: &[String]| {
-        format!(
-            "{} images {:?}",
-            v.len(),
-            v.iter().take(3).collect::<Vec<_>>()
-        )
-    };
-    let here = reference::fitting(&got, &candidates, |id| {
-        ambiguity.is_none_or(|a| accepts(a, id))
-    });
-    if here.is_empty() {
-        let expected = candidates
-            .iter()
-            .map(|(id, v)| format!("{id}: {}", show(v)))
-            .collect::<Vec<_>>()
-            .join("; ");
-        return cx.fail(
-            format!("the filter {value:?} returned what the reference filter does not"),
-            req,
-            expected,
-            show(&got),
-        );
-    }
-    let before = fits.clone().unwrap_or_else(|| here.clone());
-    let now: Vec<&'static str> = before
-        .iter()
-        .copied()
-        .filter(|a| here.contains(a))
-        .collect();
-    if now.is_empty() {
-        cx.fail(
-            format!("the filter {value:?} fits {here:?} only, the earlier answers {before:?} only"),
-            req,
-            format!("one of {before:?}"),
-            show(&got),
-        );
-    } else {
-        *fits = Some(now);
-    }
-}
-
 pub(super) fn fuzzy(cx: &mut Cx) -> BoxFuture<'_> {
     Box::pin(async move {
         let walks = cx.trusted(0..cx.walks.len(), "tcr.images.offset-is-page")?;
-        let mut fits = None;
-        for case in 0..u64::from(cx.cfg.cases) {
-            let w = walks[case as usize % walks.len()].clone();
-            let t = w.target.clone().unwrap_or_else(|| Target::tcr("", "", ""));
-            let value = needle(cx, &w.keys(), case);
-            let params = [("ImageVersion", json!(value))];
-            let got = filtered(cx, &t, &params).await?;
-            let req = request(&t, &params);
-            // Every exact match is a fuzzy match: checked through the reference, which is a superset of equality.
-            judge(
-                cx,
-                Some("tcr.image-version.fuzzy"),
-                &[Match::SubstringCi, Match::SubstringCs],
-                &w,
-                |i| &i.name,
-                &value,
-                &req,
-                got,
-                &mut fits,
-            );
-        }
-        cx.observe_fits("tcr.image-version.fuzzy", &fits);
+        // (walk, needle): a failure shrinks towards the first walk's first name, whole.
+        let ctx = (walks, Fits::default());
+        property::check(cx, (0..ctx.0.len(), needles()), &ctx, fuzzy_case).await?;
+        cx.observe_fits("tcr.image-version.fuzzy", &ctx.1.get());
         Ok(())
+    })
+}
+
+/// One generated `ImageVersion` without `ExactMatch`: every page of the filtered list must be the walk's images one
+/// accepted fuzzy matching selects, the matching every other case fitted. Every exact match is a fuzzy match, so
+/// whole names are judged the same way.
+fn fuzzy_case<'a>(
+    cx: &'a mut Cx,
+    (walks, fits): &'a (Vec<Walk>, Fits),
+    (walk, needle): (usize, NeedleParts),
+) -> CaseFuture<'a> {
+    Box::pin(async move {
+        let w = &walks[walk];
+        let t = w.target.clone().unwrap_or_else(|| Target::tcr("", "", ""));
+        for value in Needle::from(needle).values(&w.keys()) {
+            let params = [("ImageVersion", json!(value))];
+            let got = match filtered(cx, &t, &params).await? {
+                Err(a) => {
+                    return Ok(Some(Broken {
+                        message: format!("the filter {value:?} is answered with an error"),
+                        expected: "a page of matching images".into(),
+                        actual: a.line(),
+                        request: a.req,
+                    }));
+                }
+                Ok(got) => got,
+            };
+            let candidates: Vec<(&'static str, Vec<String>)> =
+                [Match::SubstringCi, Match::SubstringCs]
+                    .iter()
+                    .map(|m| {
+                        (
+                            m.id(),
+                            w.items
+                                .iter()
+                                .filter(|i| m.matches(&i.name, &value))
+                                .map(|i| i.key.clone())
+                                .collect(),
+                        )
+                    })
+                    .collect();
+            let broken = property::judge_names(
+                Some("tcr.image-version.fuzzy"),
+                &candidates,
+                &got,
+                &format!("ImageVersion {value:?}"),
+                request(&t, &params),
+                fits,
+            );
+            if broken.is_some() {
+                return Ok(broken);
+            }
+        }
+        Ok(None)
     })
 }
 
