@@ -570,14 +570,29 @@ const REPO_SORTS: &[(&str, bool)] = &[
 pub(super) fn repos_sort(cx: &mut Cx) -> BoxFuture<'_> {
     Box::pin(async move {
         let walks = cx.trusted(0..1, "swr.repos.page.concat")?;
-        let base = &walks[0];
+        // (which sort keys ascend, one bit per key; how far below the largest page size): every case walks each key,
+        // and a failure shrinks towards descending orders in pages of the largest size (the fewest requests).
+        let cases = (any::<[bool; 4]>(), any::<Index>());
+        property::check(cx, cases, &walks[0], repo_sort_case).await
+    })
+}
+
+/// One generated case of the repository sorts: each key of [`REPO_SORTS`] walked whole in its order at one page size;
+/// every repository once, in order.
+fn repo_sort_case<'a>(
+    cx: &'a mut Cx,
+    base: &'a Walk,
+    (ascending, below): ([bool; 4], Index),
+) -> CaseFuture<'a> {
+    Box::pin(async move {
         let n = base.items.len();
         let mut all = base.keys();
         all.sort();
-        for &(column, in_filter) in REPO_SORTS {
-            let ascending = cx.rng.next().is_multiple_of(2);
+        let hi = MAX_LIMIT.min((n as u64).max(1));
+        let lo = (n as u64).div_ceil(20).clamp(1, hi);
+        let size = hi - below.index((hi - lo + 1) as usize) as u64;
+        for (&(column, in_filter), ascending) in REPO_SORTS.iter().zip(ascending) {
             let order = if ascending { "asc" } else { "desc" };
-            let size = walk_size(cx, n);
             // Paging goes inside the filter with the order: a filter replaces the individual parameters.
             let mut w = Walk::default();
             let mut step = WalkStep::default();
@@ -605,7 +620,6 @@ pub(super) fn repos_sort(cx: &mut Cx) -> BoxFuture<'_> {
                 }
                 offset += size;
             }
-            cx.case();
             let first = &w.pages[0];
             let how = if in_filter {
                 format!("filter=order_column::{column}|order_type::{order}")
@@ -613,30 +627,28 @@ pub(super) fn repos_sort(cx: &mut Cx) -> BoxFuture<'_> {
                 format!("order_column={column}&order_type={order}")
             };
             if first.response.status != 200 {
-                cx.fail(
-                    format!("{how} is refused"),
-                    &first.request.clone(),
-                    "HTTP 200 with the sorted list",
-                    status_line(&first.response.clone()),
-                );
-                continue;
+                return Ok(Some(Broken {
+                    message: format!("{how} is refused"),
+                    request: first.request.clone(),
+                    expected: "HTTP 200 with the sorted list".into(),
+                    actual: status_line(&first.response),
+                }));
             }
             let mut got = w.keys();
             got.sort();
             if got != all {
-                cx.fail_raw(
-                    format!("{how} (limit {size}) does not list every repository once"),
-                    super::client::describe(&first.request),
-                    format!("{n} repositories, each once"),
-                    format!(
+                return Ok(Some(Broken {
+                    message: format!("{how} (limit {size}) does not list every repository once"),
+                    request: first.request.clone(),
+                    expected: format!("{n} repositories, each once"),
+                    actual: format!(
                         "{} repositories{}",
                         w.items.len(),
                         w.duplicate()
                             .map(|d| format!(", {d} twice"))
                             .unwrap_or_default()
                     ),
-                );
-                continue;
+                }));
             }
             let at = match column {
                 "name" => first_unordered(&w.items, ascending, |i| i.name.clone()),
@@ -647,21 +659,21 @@ pub(super) fn repos_sort(cx: &mut Cx) -> BoxFuture<'_> {
             };
             if let Some(at) = at {
                 let page = &w.pages[(at / size as usize).min(w.pages.len() - 1)];
-                cx.fail(
-                    format!("{how} is out of order at position {at}"),
-                    &page.request,
-                    format!(
+                return Ok(Some(Broken {
+                    message: format!("{how} is out of order at position {at}"),
+                    request: page.request.clone(),
+                    expected: format!(
                         "{} after {} ({} {})",
                         w.items[at].key,
                         w.items[at - 1].key,
                         column,
                         if ascending { "ascending" } else { "descending" }
                     ),
-                    format!("{} before {}", w.items[at - 1].key, w.items[at].key),
-                );
+                    actual: format!("{} before {}", w.items[at - 1].key, w.items[at].key),
+                }));
             }
         }
-        Ok(())
+        Ok(None)
     })
 }
 

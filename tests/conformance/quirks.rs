@@ -45,6 +45,7 @@ fn variants() -> Vec<Variant> {
         swr(SwrQuirk::FilterIgnoresPaging, "swr.tags.filter-grammar"),
         swr(SwrQuirk::SeparatorDropsFilter, "swr.tags.filter-grammar"),
         swr(SwrQuirk::SortIgnoresOrderType, "swr.tags.sort"),
+        swr(SwrQuirk::RepoSortIgnoresOrderType, "swr.repos.sort"),
         swr(SwrQuirk::ServerErrorForBadLimit, "swr.tags.page.invalid"),
         swr(SwrQuirk::WrongNotFoundCode, "swr.errors.not-found"),
         swr(SwrQuirk::PastEndIsNotFound, "swr.tags.page.past-end"),

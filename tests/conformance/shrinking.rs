@@ -44,6 +44,12 @@ fn table() -> Vec<Shrinks> {
             "swr.tags.sort",
             "order_type=asc",
         ),
+        // Repository `asc` answered descending: the minimal case still asks for asc.
+        swr(
+            SwrQuirk::RepoSortIgnoresOrderType,
+            "swr.repos.sort",
+            "order_type",
+        ),
         Shrinks {
             provider: ProviderId::Tcr,
             check: "tcr.images.fuzzy",
