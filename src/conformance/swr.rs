@@ -996,11 +996,10 @@ pub(super) fn tags_filter_grammar(cx: &mut Cx) -> BoxFuture<'_> {
         let Some(w) = walks.iter().max_by_key(|w| w.items.len()).cloned() else {
             return Err(Stop::Skip("no walk".into()));
         };
-        let names = w.keys();
         // (form, needle, limit): a failure shrinks towards the percent-encoded form of the first name, limit 1.
         property::check(cx, (0u8..5, needles(), any::<Index>()), &w, grammar_case).await?;
-        let t = w.target.clone().unwrap_or_else(|| Target::swr("", ""));
-        separators_in_values(cx, &t, &names).await
+        // (the name before the separator, the name after it): a failure shrinks towards the first names.
+        property::check(cx, (any::<Index>(), any::<Index>()), &w, separators_case).await
     })
 }
 
@@ -1129,74 +1128,84 @@ fn separator_ambiguity(sep: &str) -> &'static str {
 
 /// A filter value holding a grammar separator (`::`, `|`, `,`), percent-encoded as the SDK encodes every filter:
 /// names cannot hold one, so any accepted reading of the separator's ambiguity ([`separator_ambiguity`]) is fine,
-/// never a 5xx or another list.
-async fn separators_in_values(cx: &mut Cx, t: &Target, names: &[String]) -> Result<(), Stop> {
-    let a = cx.rng.pick(names).cloned().unwrap_or_default();
-    let b = cx.rng.pick(names).cloned().unwrap_or_default();
-    let answer = |keys: Option<Vec<String>>| {
-        let mut k = keys.unwrap_or_default();
-        k.sort();
-        k
-    };
-    let (_, _, want_a) = page_keys(
-        cx,
-        t,
-        &format!("tag={}&limit={MAX_LIMIT}&offset=0", enc(&a)),
-    )
-    .await?;
-    let (_, _, want_b) = page_keys(
-        cx,
-        t,
-        &format!("tag={}&limit={MAX_LIMIT}&offset=0", enc(&b)),
-    )
-    .await?;
-    let (want_a, want_b) = (answer(want_a), answer(want_b));
-    let mut either: Vec<String> = want_a.iter().chain(&want_b).cloned().collect();
-    either.sort();
-    either.dedup();
-    for sep in ["::", "|", ","] {
-        let id = separator_ambiguity(sep);
-        let query = filter_param(&format!("tag::{a}{sep}{b}|limit::{MAX_LIMIT}|offset::0"));
-        let (req, resp, got) = page_keys(cx, t, &query).await?;
-        cx.case();
-        let got = got.map(|g| answer(Some(g)));
-        // When two readings give the same list (`b` matching every record `a` does) the answer says nothing about
-        // which one the target uses: it is judged, not recorded as observed.
-        let readings = [
-            ("no-match", Vec::new()),
-            ("prefix", want_a.clone()),
-            ("any-of", either.clone()),
-        ];
-        let fitting: Vec<&str> = match &got {
-            None if resp.status == 400 => vec!["reject-400"],
-            None => Vec::new(),
-            Some(g) => readings
-                .iter()
-                .filter(|(alt, list)| list == g && super::ambiguities::accepts(id, alt))
-                .map(|(alt, _)| *alt)
-                .collect(),
+/// never a 5xx or another list. One generated case asks for `a`, `b` and `a<sep>b` for each separator.
+fn separators_case<'a>(
+    cx: &'a mut Cx,
+    w: &'a Walk,
+    (pick_a, pick_b): (Index, Index),
+) -> CaseFuture<'a> {
+    Box::pin(async move {
+        let names = w.keys();
+        let t = &w.target.clone().unwrap_or_else(|| Target::swr("", ""));
+        let pick = |i: Index| match names.is_empty() {
+            true => String::new(),
+            false => names[i.index(names.len())].clone(),
         };
-        let fine = match fitting.as_slice() {
-            [one] => cx.accepts(id, one),
-            many => !many.is_empty() || cx.accepts(id, "other"),
+        let (a, b) = (pick(pick_a), pick(pick_b));
+        let answer = |keys: Option<Vec<String>>| {
+            let mut k = keys.unwrap_or_default();
+            k.sort();
+            k
         };
-        if !fine {
-            cx.fail(
-                format!("a tag value holding {sep:?} is answered in no accepted way"),
-                &req,
-                describe(id),
-                match &got {
-                    Some(g) => format!(
-                        "HTTP 200 with {} records {:?}",
-                        g.len(),
-                        g.iter().take(3).collect::<Vec<_>>()
-                    ),
-                    None => status_line(&resp),
-                },
-            );
+        let (_, _, want_a) = page_keys(
+            cx,
+            t,
+            &format!("tag={}&limit={MAX_LIMIT}&offset=0", enc(&a)),
+        )
+        .await?;
+        let (_, _, want_b) = page_keys(
+            cx,
+            t,
+            &format!("tag={}&limit={MAX_LIMIT}&offset=0", enc(&b)),
+        )
+        .await?;
+        let (want_a, want_b) = (answer(want_a), answer(want_b));
+        let mut either: Vec<String> = want_a.iter().chain(&want_b).cloned().collect();
+        either.sort();
+        either.dedup();
+        for sep in ["::", "|", ","] {
+            let id = separator_ambiguity(sep);
+            let query = filter_param(&format!("tag::{a}{sep}{b}|limit::{MAX_LIMIT}|offset::0"));
+            let (req, resp, got) = page_keys(cx, t, &query).await?;
+            let got = got.map(|g| answer(Some(g)));
+            // When two readings give the same list (`b` matching every record `a` does) the answer says nothing about
+            // which one the target uses: it is judged, not recorded as observed.
+            let readings = [
+                ("no-match", Vec::new()),
+                ("prefix", want_a.clone()),
+                ("any-of", either.clone()),
+            ];
+            let fitting: Vec<&str> = match &got {
+                None if resp.status == 400 => vec!["reject-400"],
+                None => Vec::new(),
+                Some(g) => readings
+                    .iter()
+                    .filter(|(alt, list)| list == g && super::ambiguities::accepts(id, alt))
+                    .map(|(alt, _)| *alt)
+                    .collect(),
+            };
+            let fine = match fitting.as_slice() {
+                [one] => cx.accepts(id, one),
+                many => !many.is_empty() || cx.accepts(id, "other"),
+            };
+            if !fine {
+                return Ok(Some(Broken {
+                    message: format!("a tag value holding {sep:?} is answered in no accepted way"),
+                    request: req,
+                    expected: describe(id),
+                    actual: match &got {
+                        Some(g) => format!(
+                            "HTTP 200 with {} records {:?}",
+                            g.len(),
+                            g.iter().take(3).collect::<Vec<_>>()
+                        ),
+                        None => status_line(&resp),
+                    },
+                }));
+            }
         }
-    }
-    Ok(())
+        Ok(None)
+    })
 }
 
 pub(super) fn tags_sort(cx: &mut Cx) -> BoxFuture<'_> {

@@ -38,6 +38,12 @@ fn table() -> Vec<Shrinks> {
             "swr.tags.filter-grammar",
             "filter=tag%3A%3A",
         ),
+        // A value holding a separator dropped: the minimal case names the first tags (`::`, the first separator).
+        swr(
+            SwrQuirk::SeparatorDropsFilter,
+            "swr.tags.filter-grammar",
+            "filter=tag%3A%3A",
+        ),
         // `asc` answered descending: the minimal walk still asks for asc.
         swr(
             SwrQuirk::SortIgnoresOrderType,
