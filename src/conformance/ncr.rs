@@ -312,25 +312,42 @@ fn number(v: &Value) -> Option<u64> {
     v.as_u64()
 }
 
-fn judge_links(cx: &mut Cx, e: &Envelope, page: u64, size: u64, n: usize) {
-    cx.case();
+/// Whether `next`/`previous` of page `page` (size `size`, `n` tags) are the neighbouring page numbers.
+fn links_broken(e: &Envelope, page: u64, size: u64, n: usize) -> Option<Broken> {
     let want_next = reference::next_page(page, size, n);
     let want_previous = reference::previous_page(page);
     let next_ok = number(&e.next) == want_next && (want_next.is_some() || e.next.is_null());
     let previous_ok =
         number(&e.previous) == want_previous && (want_previous.is_some() || e.previous.is_null());
-    if !next_ok || !previous_ok {
-        let show = |v: Option<u64>| v.map_or("null".to_string(), |n| n.to_string());
-        cx.fail(
-            format!(
-                "next/previous are not the neighbouring page numbers (page {page} of {})",
-                reference::page_count(size, n)
-            ),
-            &e.req,
-            format!("next {}, previous {}", show(want_next), show(want_previous)),
-            format!("next {}, previous {}", e.next, e.previous),
-        );
+    if next_ok && previous_ok {
+        return None;
     }
+    let show = |v: Option<u64>| v.map_or("null".to_string(), |n| n.to_string());
+    Some(Broken {
+        message: format!(
+            "next/previous are not the neighbouring page numbers (page {page} of {})",
+            reference::page_count(size, n)
+        ),
+        request: e.req.clone(),
+        expected: format!("next {}, previous {}", show(want_next), show(want_previous)),
+        actual: format!("next {}, previous {}", e.next, e.previous),
+    })
+}
+
+/// One generated `(pagesize, page)` of walk `ctx.1` (the page capped at the last one): its links must be the
+/// neighbouring pages.
+fn links_case<'a>(
+    cx: &'a mut Cx,
+    ctx: &'a (Target, Walk),
+    (size, page): (u64, u64),
+) -> CaseFuture<'a> {
+    Box::pin(async move {
+        let (t, w) = ctx;
+        let n = w.items.len();
+        let page = page.min(reference::page_count(size, n).max(1));
+        let e = get(cx, t, &format!("page={page}&pagesize={size}")).await?;
+        Ok(links_broken(&e, page, size, n))
+    })
 }
 
 pub(super) fn links(cx: &mut Cx) -> BoxFuture<'_> {
@@ -345,16 +362,22 @@ pub(super) fn links(cx: &mut Cx) -> BoxFuture<'_> {
             let t = w.target.clone().unwrap_or_else(|| Target::ncr("", "", ""));
             let n = w.items.len();
             let max = size_of(&w);
-            let mut cases: Vec<(u64, u64)> = (1..=reference::page_count(max, n))
-                .map(|p| (p, max))
-                .collect();
-            for _ in 0..cx.cfg.cases {
-                let size = cx.rng.range(1, max);
-                cases.push((cx.rng.range(1, reference::page_count(size, n).max(1)), size));
-            }
-            for (page, size) in cases {
-                let e = get(cx, &t, &format!("page={page}&pagesize={size}")).await?;
-                judge_links(cx, &e, page, size, n);
+            // Generated pages first (shrunk by proptest when one fails: towards page 1 of size 1), then every page
+            // of the discovery walk's size.
+            let ctx = (t.clone(), w);
+            property::check(
+                cx,
+                (1..=max.max(1), 1..=(n as u64).max(1)),
+                &ctx,
+                links_case,
+            )
+            .await?;
+            for page in 1..=reference::page_count(max, n) {
+                let e = get(cx, &t, &format!("page={page}&pagesize={max}")).await?;
+                cx.case();
+                if let Some(b) = links_broken(&e, page, max, n) {
+                    cx.fail(b.message, &b.request, b.expected, b.actual);
+                }
             }
         }
         Ok(())

@@ -4,6 +4,7 @@
 use super::conform_with;
 use regmock::conformance::Config;
 use regmock::model::ProviderId;
+use regmock::providers::ncr::quirks::{NcrQuirk, NcrQuirks};
 use regmock::providers::swr::quirks::{SwrQuirk, SwrQuirks};
 use regmock::providers::tcr::quirks::{TcrQuirk, TcrQuirks};
 use regmock::{Credentials, Options};
@@ -56,6 +57,13 @@ fn table() -> Vec<Shrinks> {
             "swr.repos.sort",
             "order_type",
         ),
+        // A `next` on the last page: the minimal case is still a last page.
+        Shrinks {
+            provider: ProviderId::Ncr,
+            check: "ncr.page.links",
+            options: Options::default().with(NcrQuirks(vec![NcrQuirk::NextOnLastPage])),
+            minimal_has: "pagesize=",
+        },
         Shrinks {
             provider: ProviderId::Tcr,
             check: "tcr.images.fuzzy",
