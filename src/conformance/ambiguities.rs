@@ -14,8 +14,9 @@ pub struct Ambiguity {
     pub question: &'static str,
     /// Every accepted answer.
     pub accepted: &'static [Alternative],
-    /// The alternative the emulator serves unless told otherwise (`None`: it answers in more than one way, or the
-    /// question is not about the emulator's behaviour).
+    /// The alternative the emulator serves unless told otherwise. Every entry has one (a question the emulator
+    /// answered in more than one way is split into one question per case, as `swr.filter.*-in-value` and
+    /// `tcr.not-found.*-code` are); `None` is kept for a question that is not about the emulator's behaviour.
     pub serves: Option<&'static str>,
 }
 
@@ -46,6 +47,24 @@ const fn sel(id: &'static str, answer: &'static str) -> Alternative {
         selectable: true,
     }
 }
+
+/// The not-found codes of DescribeImages: its page's two and the two of the official Python SDK's error list
+/// (errorcodes.py) that name a namespace or a repository. Each kind of unknown name accepts all four.
+const NOT_FOUND_CODES: &[Alternative] = &[
+    sel("ResourceNotFound", "ResourceNotFound"),
+    sel(
+        "ResourceNotFound.TcrResourceNotFound",
+        "ResourceNotFound.TcrResourceNotFound",
+    ),
+    sel(
+        "ResourceNotFound.ErrNoNamespace",
+        "ResourceNotFound.ErrNoNamespace (the official Python SDK's error list)",
+    ),
+    sel(
+        "ResourceNotFound.ErrNoRepo",
+        "ResourceNotFound.ErrNoRepo (the official Python SDK's error list)",
+    ),
+];
 
 /// Every ambiguity the suite knows, with its accepted answers.
 pub static AMBIGUITIES: &[Ambiguity] = &[
@@ -131,21 +150,49 @@ pub static AMBIGUITIES: &[Ambiguity] = &[
             sel("reject-400", "400 with the SWR error body"),
         ],
     },
+    // One question per separator: a target may answer each differently (regmock does: a `|` ends the value), so one
+    // default and one selection per separator.
     Ambiguity {
-        id: "swr.filter.separator-in-value",
-        question: "a filter value holding `::`, `|` or `,` (percent-encoded, as the SDK encodes the whole filter)",
-        serves: None,
+        id: "swr.filter.colons-in-value",
+        question: "a filter value holding `::` (`tag::a::b`, percent-encoded, as the SDK encodes the whole filter)",
+        serves: Some("no-match"),
         accepted: &[
-            alt(
+            sel(
                 "no-match",
-                "200 with an empty list (no name holds a separator)",
+                "200 with an empty list (the whole rest is the value; no name holds `::`)",
             ),
-            alt("reject-400", "400 with the SWR error body"),
-            alt(
+            sel("reject-400", "400 with the SWR error body"),
+            sel("prefix", "the answer for the value's part before `::`"),
+        ],
+    },
+    Ambiguity {
+        id: "swr.filter.pipe-in-value",
+        question: "a filter value holding `|` (`tag::a|b|limit::..`: the part after `|` is a segment without `::`)",
+        serves: Some("reject-400"),
+        accepted: &[
+            sel(
+                "reject-400",
+                "400 with the SWR error body (a segment without `::`)",
+            ),
+            sel(
+                "no-match",
+                "200 with an empty list (the segment continues the value, which no name holds)",
+            ),
+            sel(
                 "prefix",
-                "the answer for the value's part before the separator",
+                "the answer for the value's part before `|` (the segment ignored)",
             ),
-            alt("any-of", "for `,`: the records matching either part"),
+        ],
+    },
+    Ambiguity {
+        id: "swr.filter.comma-in-value",
+        question: "a filter value holding `,` (`tag::a,b`, percent-encoded)",
+        serves: Some("no-match"),
+        accepted: &[
+            sel("no-match", "200 with an empty list (no name holds `,`)"),
+            sel("reject-400", "400 with the SWR error body"),
+            sel("prefix", "the answer for the value's part before `,`"),
+            sel("any-of", "the records matching either part"),
         ],
     },
     Ambiguity {
@@ -189,7 +236,7 @@ pub static AMBIGUITIES: &[Ambiguity] = &[
         question: "an NCR pagesize larger than the server's maximum",
         serves: Some("clamp"),
         accepted: &[
-            alt("clamp", "200 with the list's prefix, shorter than asked"),
+            sel("clamp", "200 with the list's prefix, shorter than asked"),
             sel(
                 "honour",
                 "200 with the requested number of tags, the list's prefix",
@@ -202,7 +249,7 @@ pub static AMBIGUITIES: &[Ambiguity] = &[
         question: "NCR page/pagesize of 0, negative, non-numeric or huge (\"greater than 0\", answer undocumented)",
         serves: Some("reject-400"),
         accepted: &[
-            alt("reject-400", "400"),
+            sel("reject-400", "400"),
             sel("lenient-200", "200 with a well-formed list"),
         ],
     },
@@ -218,11 +265,11 @@ pub static AMBIGUITIES: &[Ambiguity] = &[
     Ambiguity {
         id: "ncr.page.past-end-previous",
         question: "`previous` on an NCR page past the last one",
-        serves: None,
+        serves: Some("last-page"),
         accepted: &[
-            alt("null", "null"),
-            alt("page-minus-one", "the requested page minus one"),
-            alt("last-page", "the last page that has items"),
+            sel("last-page", "the last page that has items"),
+            sel("page-minus-one", "the requested page minus one"),
+            sel("null", "null"),
         ],
     },
     Ambiguity {
@@ -268,25 +315,24 @@ pub static AMBIGUITIES: &[Ambiguity] = &[
             sel("substring-cs", "case-sensitive substring"),
         ],
     },
+    // One question per kind of name: regmock answers an unknown instance and an unknown namespace differently.
     Ambiguity {
-        id: "tcr.not-found.code",
-        question: "which code DescribeImages gives an unknown instance, namespace or repository",
-        serves: None,
-        accepted: &[
-            sel("ResourceNotFound", "ResourceNotFound"),
-            sel(
-                "ResourceNotFound.TcrResourceNotFound",
-                "ResourceNotFound.TcrResourceNotFound",
-            ),
-            alt(
-                "ResourceNotFound.ErrNoNamespace",
-                "ResourceNotFound.ErrNoNamespace (errorcodes.py)",
-            ),
-            alt(
-                "ResourceNotFound.ErrNoRepo",
-                "ResourceNotFound.ErrNoRepo (errorcodes.py)",
-            ),
-        ],
+        id: "tcr.not-found.instance-code",
+        question: "which code DescribeImages gives an unknown instance (RegistryId)",
+        serves: Some("ResourceNotFound"),
+        accepted: NOT_FOUND_CODES,
+    },
+    Ambiguity {
+        id: "tcr.not-found.namespace-code",
+        question: "which code DescribeImages gives an unknown namespace",
+        serves: Some("ResourceNotFound.TcrResourceNotFound"),
+        accepted: NOT_FOUND_CODES,
+    },
+    Ambiguity {
+        id: "tcr.not-found.repository-code",
+        question: "which code DescribeImages gives an unknown repository",
+        serves: Some("ResourceNotFound.TcrResourceNotFound"),
+        accepted: NOT_FOUND_CODES,
     },
     Ambiguity {
         id: "tcr.unknown-parameter.code",
@@ -306,7 +352,10 @@ pub static AMBIGUITIES: &[Ambiguity] = &[
                 "AuthFailure.SecretIdNotFound",
                 "AuthFailure.SecretIdNotFound",
             ),
-            alt("AuthFailure.InvalidSecretId", "AuthFailure.InvalidSecretId"),
+            sel(
+                "AuthFailure.InvalidSecretId",
+                "AuthFailure.InvalidSecretId (a key that is not an API key)",
+            ),
         ],
     },
     Ambiguity {

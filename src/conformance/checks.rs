@@ -389,8 +389,12 @@ pub static CHECKS: &[Check] = &[
         "ncr.errors.not-found",
         Ncr,
         Required,
-        "an unknown image or registry is a 404",
-        "Container Registry overview, response status codes: 404 Not Found",
+        "an unknown image or registry, or a registry asked under another region's prefix, is a 404",
+        concat!(
+            "Container Registry overview, response status codes: 404 Not Found; ",
+            ncr_tags!(),
+            ": one URI per region (/ncr/api/v2 Korea, /ncr/sgn-api/v2 Singapore, /ncr/jpn-api/v2 Japan)"
+        ),
         ncr::errors_not_found,
     ),
     check(

@@ -1,9 +1,9 @@
 //! TCR checks: API 3.0 `DescribeImages` (the rows `tcr.*` of the table).
 
-use super::ambiguities::{accepts, describe};
+use super::ambiguities::describe;
 use super::client::{Auth, Dialect};
 use super::config::Target;
-use super::property::{self, Broken, CaseFuture};
+use super::property::{self, Broken, CaseFuture, Fits, Needle, NeedleParts, needles};
 use super::reference::{self, Match};
 use super::runner::{BoxFuture, Cx, Item, PageSeen, Seen, Stop, Walk, WalkStep, judge_seen};
 use crate::http::{Request, Response};
@@ -539,139 +539,68 @@ async fn filtered(
     }
 }
 
-fn needle(cx: &mut Cx, names: &[String], kind: u64) -> String {
-    let name = cx.rng.pick(names).cloned().unwrap_or_default();
-    let chars: Vec<char> = name.chars().collect();
-    let len = chars.len() as u64;
-    if chars.is_empty() {
-        return "zq-none".into();
-    }
-    match kind % 3 {
-        0 => {
-            let start = cx.rng.range(0, len - 1);
-            let end = cx.rng.range(start + 1, len);
-            chars[start as usize..end as usize]
-                .iter()
-                .map(|c| {
-                    if cx.rng.next().is_multiple_of(2) {
-                        c.to_ascii_uppercase()
-                    } else {
-                        *c
-                    }
-                })
-                .collect()
-        }
-        1 => name,
-        _ => format!("zq-none-{:x}", cx.rng.next() % 0xffff),
-    }
-}
-
-/// Judges a filter's answer against the reference alternatives; `fits` carries the alternatives every earlier case
-/// fitted, so one matching must explain all cases of the check.
-#[allow(clippy::too_many_arguments)]
-fn judge(
-    cx: &mut Cx,
-    ambiguity: Option<&str>,
-    matches: &[Match],
-    base: &Walk,
-    field: fn(&Item) -> &str,
-    value: &str,
-    req: &Request,
-    got: Result<Vec<String>, Answer>,
-    fits: &mut Option<Vec<&'static str>>,
-) {
-    cx.case();
-    let candidates: Vec<(&'static str, Vec<String>)> = matches
-        .iter()
-        .map(|m| {
-            (
-                m.id(),
-                base.items
-                    .iter()
-                    .filter(|i| m.matches(field(i), value))
-                    .map(|i| i.key.clone())
-                    .collect(),
-            )
-        })
-        .collect();
-    let got = match got {
-        Err(a) => {
-            return cx.fail(
-                format!("the filter {value:?} is answered with an error"),
-                &a.req,
-                "a page of matching images",
-                a.line(),
-            );
-        }
-        Ok(got) => got,
-    };
-    let show = |v: &[String]| {
-        format!(
-            "{} images {:?}",
-            v.len(),
-            v.iter().take(3).collect::<Vec<_>>()
-        )
-    };
-    let here = reference::fitting(&got, &candidates, |id| {
-        ambiguity.is_none_or(|a| accepts(a, id))
-    });
-    if here.is_empty() {
-        let expected = candidates
-            .iter()
-            .map(|(id, v)| format!("{id}: {}", show(v)))
-            .collect::<Vec<_>>()
-            .join("; ");
-        return cx.fail(
-            format!("the filter {value:?} returned what the reference filter does not"),
-            req,
-            expected,
-            show(&got),
-        );
-    }
-    let before = fits.clone().unwrap_or_else(|| here.clone());
-    let now: Vec<&'static str> = before
-        .iter()
-        .copied()
-        .filter(|a| here.contains(a))
-        .collect();
-    if now.is_empty() {
-        cx.fail(
-            format!("the filter {value:?} fits {here:?} only, the earlier answers {before:?} only"),
-            req,
-            format!("one of {before:?}"),
-            show(&got),
-        );
-    } else {
-        *fits = Some(now);
-    }
-}
-
 pub(super) fn fuzzy(cx: &mut Cx) -> BoxFuture<'_> {
     Box::pin(async move {
         let walks = cx.trusted(0..cx.walks.len(), "tcr.images.offset-is-page")?;
-        let mut fits = None;
-        for case in 0..u64::from(cx.cfg.cases) {
-            let w = walks[case as usize % walks.len()].clone();
-            let t = w.target.clone().unwrap_or_else(|| Target::tcr("", "", ""));
-            let value = needle(cx, &w.keys(), case);
-            let params = [("ImageVersion", json!(value))];
-            let got = filtered(cx, &t, &params).await?;
-            let req = request(&t, &params);
-            // Every exact match is a fuzzy match: checked through the reference, which is a superset of equality.
-            judge(
-                cx,
-                Some("tcr.image-version.fuzzy"),
-                &[Match::SubstringCi, Match::SubstringCs],
-                &w,
-                |i| &i.name,
-                &value,
-                &req,
-                got,
-                &mut fits,
-            );
-        }
-        cx.observe_fits("tcr.image-version.fuzzy", &fits);
+        // (walk, needle): a failure shrinks towards the first walk's first name, whole.
+        let ctx = (walks, Fits::default());
+        property::check(cx, (0..ctx.0.len(), needles()), &ctx, fuzzy_case).await?;
+        cx.observe_fits("tcr.image-version.fuzzy", &ctx.1.get());
         Ok(())
+    })
+}
+
+/// One generated `ImageVersion` without `ExactMatch`: every page of the filtered list must be the walk's images one
+/// accepted fuzzy matching selects, the matching every other case fitted. Every exact match is a fuzzy match, so
+/// whole names are judged the same way.
+fn fuzzy_case<'a>(
+    cx: &'a mut Cx,
+    (walks, fits): &'a (Vec<Walk>, Fits),
+    (walk, needle): (usize, NeedleParts),
+) -> CaseFuture<'a> {
+    Box::pin(async move {
+        let w = &walks[walk];
+        let t = w.target.clone().unwrap_or_else(|| Target::tcr("", "", ""));
+        for value in Needle::from(needle).values(&w.keys()) {
+            let params = [("ImageVersion", json!(value))];
+            let got = match filtered(cx, &t, &params).await? {
+                Err(a) => {
+                    return Ok(Some(Broken {
+                        message: format!("the filter {value:?} is answered with an error"),
+                        expected: "a page of matching images".into(),
+                        actual: a.line(),
+                        request: a.req,
+                    }));
+                }
+                Ok(got) => got,
+            };
+            let candidates: Vec<(&'static str, Vec<String>)> =
+                [Match::SubstringCi, Match::SubstringCs]
+                    .iter()
+                    .map(|m| {
+                        (
+                            m.id(),
+                            w.items
+                                .iter()
+                                .filter(|i| m.matches(&i.name, &value))
+                                .map(|i| i.key.clone())
+                                .collect(),
+                        )
+                    })
+                    .collect();
+            let broken = property::judge_names(
+                Some("tcr.image-version.fuzzy"),
+                &candidates,
+                &got,
+                &format!("ImageVersion {value:?}"),
+                request(&t, &params),
+                fits,
+            );
+            if broken.is_some() {
+                return Ok(broken);
+            }
+        }
+        Ok(None)
     })
 }
 
@@ -838,9 +767,10 @@ pub(super) fn errors_not_found(cx: &mut Cx) -> BoxFuture<'_> {
             return Err(Stop::Skip("no target".into()));
         };
         let missing = format!("regmock-conform-missing-{:04x}", cx.rng.next() % 0xffff);
-        for (what, target) in [
+        for (what, id, target) in [
             (
                 "an unknown repository",
+                "tcr.not-found.repository-code",
                 Target {
                     repository: missing.clone(),
                     ..t.clone()
@@ -848,6 +778,7 @@ pub(super) fn errors_not_found(cx: &mut Cx) -> BoxFuture<'_> {
             ),
             (
                 "an unknown namespace",
+                "tcr.not-found.namespace-code",
                 Target {
                     namespace: missing.clone(),
                     ..t.clone()
@@ -855,6 +786,7 @@ pub(super) fn errors_not_found(cx: &mut Cx) -> BoxFuture<'_> {
             ),
             (
                 "an unknown instance",
+                "tcr.not-found.instance-code",
                 Target {
                     registry: format!("tcr-{}", &missing[24..]),
                     ..t.clone()
@@ -864,11 +796,11 @@ pub(super) fn errors_not_found(cx: &mut Cx) -> BoxFuture<'_> {
             let a = describe_images(cx, &target, &[]).await?;
             cx.case();
             let code = a.code.clone().unwrap_or_default();
-            if !cx.accepts("tcr.not-found.code", &code) {
+            if !cx.accepts(id, &code) {
                 cx.fail(
                     format!("{what} is not a ResourceNotFound error"),
                     &a.req,
-                    describe("tcr.not-found.code"),
+                    describe(id),
                     a.line(),
                 );
             }
@@ -969,14 +901,14 @@ fn refusal<'a>(
     cx: &'a mut Cx,
     auth: Auth,
     what: &'static str,
-    accepted: fn(&str) -> bool,
+    accepted: fn(&mut Cx, &str) -> bool,
     expected: &'static str,
 ) -> BoxFuture<'a> {
     Box::pin(async move {
         let req = probe(cx)?;
         let a = send(cx, req, auth).await?;
         cx.case();
-        if !accepted(a.code.as_deref().unwrap_or_default()) {
+        if !accepted(cx, a.code.as_deref().unwrap_or_default()) {
             cx.fail(
                 format!("{what} is not refused with the vendor's code"),
                 &a.req,
@@ -993,7 +925,7 @@ pub(super) fn auth_tampered(cx: &mut Cx) -> BoxFuture<'_> {
         cx,
         Auth::Tampered,
         "a request with an altered signature",
-        |c| c == "AuthFailure.SignatureFailure",
+        |_, c| c == "AuthFailure.SignatureFailure",
         "AuthFailure.SignatureFailure",
     )
 }
@@ -1003,7 +935,7 @@ pub(super) fn auth_stale(cx: &mut Cx) -> BoxFuture<'_> {
         cx,
         Auth::Stale,
         "a request timestamped an hour ago",
-        |c| c == "AuthFailure.SignatureExpire",
+        |_, c| c == "AuthFailure.SignatureExpire",
         "AuthFailure.SignatureExpire",
     )
 }
@@ -1013,7 +945,7 @@ pub(super) fn auth_wrong_key(cx: &mut Cx) -> BoxFuture<'_> {
         cx,
         Auth::WrongKey,
         "a request signed with an unknown SecretId",
-        |c| accepts("tcr.unknown-secret-id.code", c),
+        |cx, c| cx.accepts("tcr.unknown-secret-id.code", c),
         "AuthFailure.SecretIdNotFound or AuthFailure.InvalidSecretId",
     )
 }

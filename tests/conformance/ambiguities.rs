@@ -77,3 +77,60 @@ fn only_known_selectable_alternatives_can_be_selected() {
     assert!(Emulated::default().select("nope=x").is_err());
     assert!(Emulated::default().select("swr.limit.above-max").is_err());
 }
+
+#[test]
+fn every_ambiguity_has_a_default_and_each_alternative_can_be_served() {
+    for a in AMBIGUITIES {
+        // Given the table; then each question has a default among its answers
+        let default = a
+            .serves
+            .unwrap_or_else(|| panic!("{} has no default", a.id));
+        assert!(
+            a.accepted.iter().any(|alt| alt.id == default),
+            "{}: default {default} is not an accepted answer",
+            a.id
+        );
+        // And every answer is selectable or the default (a single-answer question has its one answer as default)
+        for alt in a.accepted {
+            assert!(
+                alt.selectable || alt.id == default,
+                "{}={} cannot be served",
+                a.id,
+                alt.id
+            );
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_default_emulator_is_observed_answering_each_default() {
+    let mut wrong = Vec::new();
+    for p in regmock::providers::PROVIDERS {
+        // Given the emulator as it starts; when the provider's default suite runs
+        let report = conform(p.id(), Options::default()).await;
+        // Then wherever the suite saw how it answers a question, it saw the default answer
+        for (id, seen) in &report.observed {
+            let default = regmock::conformance::ambiguities::get(id).serves.unwrap();
+            if !seen.contains(default) {
+                wrong.push(format!("{id}: default {default}, observed {seen:?}"));
+            }
+        }
+        // And the questions split per case were all seen
+        let prefix = format!("{}.", p.id().as_str());
+        for id in [
+            "swr.filter.colons-in-value",
+            "swr.filter.pipe-in-value",
+            "swr.filter.comma-in-value",
+            "ncr.page.past-end-previous",
+            "tcr.not-found.instance-code",
+            "tcr.not-found.namespace-code",
+            "tcr.not-found.repository-code",
+            "tcr.unknown-secret-id.code",
+        ] {
+            if id.starts_with(&prefix) && !report.observed.contains_key(id) {
+                wrong.push(format!("{id} not observed"));
+            }
+        }
+    }
+    assert!(wrong.is_empty(), "{wrong:#?}");
+}

@@ -7,6 +7,7 @@ mod cli;
 mod foreign;
 mod quirks;
 mod reports;
+mod shrinking;
 mod synthetic;
 
 use regmock::conformance::{self, Config, Outcome, Report, Severity};

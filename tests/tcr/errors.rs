@@ -52,6 +52,10 @@ const SPEC_CODES: &[&str] = &[
     "OperationDenied",
     "ResourceNotFound",
     "ResourceNotFound.TcrResourceNotFound",
+    // Reached only through `--ambiguity` (tcr.unknown-secret-id.code, tcr.not-found.*-code) or the fault header.
+    "AuthFailure.InvalidSecretId",
+    "ResourceNotFound.ErrNoNamespace",
+    "ResourceNotFound.ErrNoRepo",
 ];
 
 #[test]
@@ -635,7 +639,8 @@ fn every_catalogue_code_is_reachable() {
         a.sort_unstable();
         a
     });
-    // the codes with no natural trigger: the DescribeImages business codes and the permission refusal
+    // the codes with no natural trigger: the DescribeImages business codes, the permission refusal and the codes only an
+    // `--ambiguity` alternative answers with
     insta::assert_json_snapshot!("error_fault_only_codes", injected);
 }
 

@@ -109,6 +109,17 @@ impl Spec for Ncr {
         }
         let mut at = page::numbered(paging.page, paging.size, total);
         at.range = quirks::window(ctx, paging.page, at.range, total);
+        // Where the docs are silent (`ncr.page.past-end-previous`): past the last page, `previous` is the last page
+        // (the default), the asked page minus one, or null.
+        if paging.page > last_page {
+            at.previous = if emulated.serves("ncr.page.past-end-previous", "null") {
+                None
+            } else if emulated.serves("ncr.page.past-end-previous", "page-minus-one") {
+                Some(paging.page - 1)
+            } else {
+                Some(last_page)
+            };
+        }
         let body = wire::GetImageTagListResponse {
             count: total as u64,
             next: at.next,
@@ -176,7 +187,10 @@ fn find_image<'a>(
     let reg = ctx
         .dataset
         .registry(ProviderId::Ncr, &route.registry)
-        .filter(|r| r.region == route.region)
+        // Test-only quirk hook: inert unless a self-test sets it.
+        .filter(|r| {
+            r.region == route.region || quirks::active(ctx, quirks::NcrQuirk::RegionIgnored)
+        })
         .ok_or_else(|| {
             ApiError::new(
                 NcrCode::NotFound,

@@ -25,6 +25,8 @@ pub enum NcrQuirk {
     ClockSkewNotChecked,
     /// `v2` is sent as a string.
     V2AsString,
+    /// Regions share one data space: a registry is found under every region's prefix (`sgn-api`, `jpn-api`, `api`).
+    RegionIgnored,
 }
 
 /// The quirks in force, as NCR provider options (`Options::with`); default: none.

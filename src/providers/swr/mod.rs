@@ -222,11 +222,21 @@ fn list_repos_details(
             params
                 .namespace
                 .as_deref()
-                .is_none_or(|n| fuzzy(&ns.name, n))
+                .is_none_or(|n| params.parts(n).iter().any(|n| fuzzy(&ns.name, n)))
         })
         .flat_map(|ns| ns.repositories.iter().map(move |r| (ns, r)))
-        .filter(|(_, r)| params.name.as_deref().is_none_or(|n| fuzzy(&r.name, n)))
-        .filter(|(_, r)| params.category.as_deref().is_none_or(|c| r.category == c))
+        .filter(|(_, r)| {
+            params
+                .name
+                .as_deref()
+                .is_none_or(|n| params.parts(n).iter().any(|n| fuzzy(&r.name, n)))
+        })
+        .filter(|(_, r)| {
+            params
+                .category
+                .as_deref()
+                .is_none_or(|c| params.parts(c).contains(&r.category.as_str()))
+        })
         .filter(|_| !params.matches_nothing)
         .collect();
     matches.sort_by(|a, b| compare_repos(params, a, b));
@@ -271,6 +281,18 @@ enum TagMatch {
     Exact,
 }
 
+/// The tags named like `t`, in `order`.
+fn tag_query(t: &str, tag_match: TagMatch, order: TagOrder) -> TagQuery<'_> {
+    TagQuery {
+        name: Some(match tag_match {
+            TagMatch::Folded => NameMatch::Contains(t),
+            TagMatch::CaseSensitive => NameMatch::ContainsCaseSensitive(t),
+            TagMatch::Exact => NameMatch::Exact(t),
+        }),
+        ..TagQuery::all(order)
+    }
+}
+
 fn list_repository_tags(
     reg: &Registry,
     namespace: &str,
@@ -288,18 +310,47 @@ fn list_repository_tags(
         (_, false) => TagOrder::UpdatedAsc,
         (_, true) => TagOrder::UpdatedDesc,
     };
-    let query = TagQuery {
-        name: params.tag.as_deref().map(|t| match tag_match {
-            TagMatch::Folded => NameMatch::Contains(t),
-            TagMatch::CaseSensitive => NameMatch::ContainsCaseSensitive(t),
-            TagMatch::Exact => NameMatch::Exact(t),
-        }),
-        ..TagQuery::all(order)
+    let parts = params.tag.as_deref().map(|t| params.parts(t));
+    if let Some(parts) = parts.filter(|p| p.len() > 1) {
+        return any_of_tags(reg, namespace, repo, params, order, &parts, tag_match);
+    }
+    let selection = match params.tag.as_deref() {
+        Some(t) => Selection::of(repo, &tag_query(t, tag_match, order)),
+        None => Selection::of(repo, &TagQuery::all(order)),
     };
-    let selection = Selection::of(repo, &query);
     let total = selection.len();
     let items: Vec<wire::ShowReposTagResp> = selection
         .window(page::window(params.offset, params.limit, total))
+        .map(|tag| wire::ShowReposTagResp::new(reg, namespace, repo, tag))
+        .collect();
+    let range = content_range(params, items.len(), total);
+    with_range(Response::json(200, &items), range)
+}
+
+/// `swr.filter.comma-in-value=any-of`: the tags matching any of `parts`, in `order`. Unindexed (every tag in order,
+/// kept when one part matched it): only a filter with `,` in its `tag` value under that alternative comes here.
+fn any_of_tags(
+    reg: &Registry,
+    namespace: &str,
+    repo: &Repository,
+    params: &ListParams,
+    order: TagOrder,
+    parts: &[&str],
+    tag_match: TagMatch,
+) -> Response {
+    let mut matched = std::collections::HashSet::new();
+    for part in parts {
+        let s = Selection::of(repo, &tag_query(part, tag_match, order));
+        matched.extend(s.window(0..s.len()).map(|t| t.name.as_str()));
+    }
+    let all = Selection::of(repo, &TagQuery::all(order));
+    let tags: Vec<_> = all
+        .window(0..all.len())
+        .filter(|t| matched.contains(t.name.as_str()))
+        .collect();
+    let total = tags.len();
+    let items: Vec<wire::ShowReposTagResp> = tags[page::window(params.offset, params.limit, total)]
+        .iter()
         .map(|tag| wire::ShowReposTagResp::new(reg, namespace, repo, tag))
         .collect();
     let range = content_range(params, items.len(), total);

@@ -4,6 +4,8 @@
 //! - a non-empty `filter` replaces every individual parameter of the operation (the SDK docstrings say `filter` wins);
 //! - segments are split on `|`; empty segments (a trailing `|`) are skipped; a segment without `::` is a 400;
 //! - unknown keys are ignored; an empty value (`name::`) counts as not given; a repeated key keeps its last value;
+//! - a value is everything after its key's first `::` up to the next `|`: a `::` or `,` inside it is part of it (and
+//!   so matches no name), and a `|` inside it ends it (the rest is a segment without `::`, a 400);
 //! - `limit` must be an integer 1..=1000 and `offset` an integer >= 0, else 400; for repositories the offset must be
 //!   0 or a multiple of the limit, as the repository page documents;
 //! - `order_column` accepts `updated_at`, `updated_time` (same column), `name`, and for repositories `tag_count`;
@@ -94,6 +96,30 @@ pub struct ListParams {
     pub order: Order,
     /// A filter key with an empty value was given and the emulator serves `swr.filter.empty-value=matches-nothing`.
     pub matches_nothing: bool,
+    /// The name filters came from `filter=` and the emulator serves `swr.filter.comma-in-value=any-of`: a value
+    /// holding `,` matches what any of its parts matches ([`ListParams::parts`]).
+    pub any_of: bool,
+}
+
+impl ListParams {
+    /// The needles of a name filter `value`: its `,`-separated parts under `swr.filter.comma-in-value=any-of`, else
+    /// the value itself.
+    ///
+    /// ```
+    /// use regmock::conformance::ambiguities::Emulated;
+    /// use regmock::providers::swr::params::{parse_with, ListKind};
+    /// let any_of = Emulated::default().select("swr.filter.comma-in-value=any-of").unwrap();
+    /// let p = parse_with(ListKind::Tags, Some("filter=tag::v1,v2"), &any_of).unwrap();
+    /// assert_eq!(p.parts(p.tag.as_deref().unwrap()), ["v1", "v2"]);
+    /// let p = parse_with(ListKind::Tags, Some("filter=tag::v1,v2"), &Emulated::default()).unwrap();
+    /// assert_eq!(p.parts(p.tag.as_deref().unwrap()), ["v1,v2"]);
+    /// ```
+    pub fn parts<'v>(&self, value: &'v str) -> Vec<&'v str> {
+        match self.any_of {
+            true => value.split(',').filter(|p| !p.is_empty()).collect(),
+            false => vec![value],
+        }
+    }
 }
 
 /// Parses the raw query of a list request.
@@ -175,6 +201,7 @@ pub fn parse_with(
         ));
     }
     let order = parse_order(kind, get("order_column"), get("order_type"))?;
+    let any_of = from_filter && emulated.serves("swr.filter.comma-in-value", "any-of");
     Ok(ListParams {
         namespace: get("namespace").map(str::to_string),
         name: get("name").map(str::to_string),
@@ -185,6 +212,7 @@ pub fn parse_with(
         paged,
         order,
         matches_nothing,
+        any_of,
     })
 }
 
@@ -199,20 +227,25 @@ fn parse_filter(
     {
         return refuse(format!("filter {filter:?} has an empty segment"));
     }
-    let pairs: Vec<(String, String)> = filter
-        .split('|')
-        .filter(|seg| !seg.is_empty())
-        .map(|seg| {
-            seg.split_once("::")
-                .map(|(k, v)| (k.trim().to_string(), v.to_string()))
-                .ok_or_else(|| {
-                    ApiError::new(
-                        SwrCode::InvalidParameter,
-                        format!("filter segment {seg:?} is not key::value"),
-                    )
-                })
-        })
-        .collect::<Result<_, _>>()?;
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    for seg in filter.split('|').filter(|seg| !seg.is_empty()) {
+        match seg.split_once("::") {
+            Some((k, v)) => pairs.push((k.trim().to_string(), v.to_string())),
+            // Where the docs are silent (`swr.filter.pipe-in-value`): a segment without `::` is a 400, or it
+            // continues the value before it (a `|` inside that value), or it is ignored.
+            None if emulated.serves("swr.filter.pipe-in-value", "no-match") => {
+                if let Some((_, v)) = pairs.last_mut() {
+                    v.push('|');
+                    v.push_str(seg);
+                }
+            }
+            None if emulated.serves("swr.filter.pipe-in-value", "prefix") => {}
+            None => return refuse(format!("filter segment {seg:?} is not key::value")),
+        }
+    }
+    for (k, v) in pairs.iter_mut() {
+        separators_in_value(k, v, emulated)?;
+    }
     if let Some((k, _)) = pairs
         .iter()
         .find(|(k, _)| !kind.keys().contains(&k.as_str()))
@@ -235,6 +268,28 @@ fn parse_filter(
         return refuse(format!("filter key {k:?} is given twice"));
     }
     Ok(pairs)
+}
+
+/// A `::` or `,` inside filter value `v` of key `k`, as `swr.filter.colons-in-value` and
+/// `swr.filter.comma-in-value` say: part of the value (the default), a 400, or the value cut before it (`any-of`
+/// keeps the commas for [`ListParams::parts`]).
+fn separators_in_value(k: &str, v: &mut String, emulated: &Emulated) -> Result<(), ApiError> {
+    for (sep, id) in [
+        ("::", "swr.filter.colons-in-value"),
+        (",", "swr.filter.comma-in-value"),
+    ] {
+        let Some(at) = v.find(sep) else { continue };
+        if emulated.serves(id, "reject-400") {
+            return Err(ApiError::new(
+                SwrCode::InvalidParameter,
+                format!("filter value of {k:?} holds {sep:?}"),
+            ));
+        }
+        if emulated.serves(id, "prefix") {
+            v.truncate(at);
+        }
+    }
+    Ok(())
 }
 
 fn parse_number(name: &str, value: &str) -> Result<u64, ApiError> {

@@ -30,8 +30,13 @@ pub enum SwrQuirk {
     TagFilterPrefixOnly,
     /// Tag list: `limit`/`offset` inside `filter=` are ignored.
     FilterIgnoresPaging,
+    /// Tag list: a `tag` value inside `filter=` holding `::`, `|` or `,` is dropped, so the whole list is answered
+    /// (no accepted reading of a separator inside a value).
+    SeparatorDropsFilter,
     /// Tag list: `order_type=asc` is answered in descending order.
     SortIgnoresOrderType,
+    /// Repository list: `order_type=asc` (individual or inside `filter=`) is answered in descending order.
+    RepoSortIgnoresOrderType,
     /// Tag list: a non-numeric `limit` is a 500 instead of a 400.
     ServerErrorForBadLimit,
     /// Unknown repository, namespace or tag: a 400 invalid-parameter error instead of the 404.
@@ -69,8 +74,11 @@ pub fn request<'r>(
     route: &Route,
     req: &'r Request,
 ) -> Result<Cow<'r, Request>, ApiError> {
-    if !tags(route) || ctx.options.get::<SwrQuirks>().0.is_empty() {
+    if ctx.options.get::<SwrQuirks>().0.is_empty() {
         return Ok(Cow::Borrowed(req));
+    }
+    if !tags(route) {
+        return Ok(repo_request(ctx, req));
     }
     let mut pairs = query::parse(req.query.as_deref());
     let limit_bad =
@@ -88,6 +96,25 @@ pub fn request<'r>(
                 }
             }
             "order_type" if active(ctx, SwrQuirk::SortIgnoresOrderType) => *v = "desc".into(),
+            "filter" if active(ctx, SwrQuirk::SeparatorDropsFilter) => {
+                // A `|` inside a value leaves a non-empty segment without `::`; drop it and the tag before it.
+                let segments: Vec<&str> = v.split('|').collect();
+                let broken = |i: usize| {
+                    let s = segments[i];
+                    let tag_value = s.strip_prefix("tag::");
+                    tag_value.is_some_and(|t| t.contains("::") || t.contains(','))
+                        || (!s.is_empty() && !s.contains("::"))
+                        || (tag_value.is_some()
+                            && segments
+                                .get(i + 1)
+                                .is_some_and(|n| !n.is_empty() && !n.contains("::")))
+                };
+                *v = (0..segments.len())
+                    .filter(|&i| !broken(i))
+                    .map(|i| segments[i])
+                    .collect::<Vec<_>>()
+                    .join("|");
+            }
             "filter" if active(ctx, SwrQuirk::FilterIgnoresPaging) => {
                 *v = v
                     .split('|')
@@ -107,6 +134,30 @@ pub fn request<'r>(
             .join("&"),
     );
     Ok(Cow::Owned(out))
+}
+
+/// The repository list's quirks: `asc` becomes `desc`, individually and inside `filter=`.
+fn repo_request<'r>(ctx: &Ctx<'_>, req: &'r Request) -> Cow<'r, Request> {
+    if !active(ctx, SwrQuirk::RepoSortIgnoresOrderType) {
+        return Cow::Borrowed(req);
+    }
+    let mut pairs = query::parse(req.query.as_deref());
+    for (k, v) in pairs.iter_mut() {
+        match k.as_str() {
+            "order_type" => *v = "desc".into(),
+            "filter" => *v = v.replace("order_type::asc", "order_type::desc"),
+            _ => {}
+        }
+    }
+    let mut out = req.clone();
+    out.query = Some(
+        pairs
+            .iter()
+            .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
+            .collect::<Vec<_>>()
+            .join("&"),
+    );
+    Cow::Owned(out)
 }
 
 fn enc(s: &str) -> String {

@@ -58,8 +58,17 @@ pub fn check(ctx: &Ctx<'_>, req: &Request) -> Result<(), ApiError> {
         };
         return Err(ApiError::new(TcrCode::SignatureExpire, "").explained(why));
     }
+    // Where the docs are silent (`tcr.unknown-secret-id.code`): SecretIdNotFound, or InvalidSecretId when selected.
+    let unknown = match ctx
+        .options
+        .get::<crate::conformance::ambiguities::Emulated>()
+        .serves("tcr.unknown-secret-id.code", "AuthFailure.InvalidSecretId")
+    {
+        true => TcrCode::InvalidSecretId,
+        false => TcrCode::SecretIdNotFound,
+    };
     let secret = ctx.credentials.secret_for(auth.secret_id).ok_or_else(|| {
-        ApiError::new(TcrCode::SecretIdNotFound, "").explained(format!(
+        ApiError::new(unknown, "").explained(format!(
             "no configured key has SecretId {:?}",
             auth.secret_id
         ))

@@ -10,11 +10,13 @@ use crate::pipeline::ErrorCode;
 
 crate::error_codes! {
     #[catalogue(include_str!("errors.json"))]
-    /// Every code the TCR provider can answer with: the 14 codes of the DescribeImages page and the API 3.0 common
-    /// codes its checks need.
+    /// Every code the TCR provider can answer with: the 14 codes of the DescribeImages page, the API 3.0 common
+    /// codes its checks need and the two not-found codes of the official Python SDK's TCR error list.
     pub enum TcrCode {
         /// Authorization header missing, malformed or not TC3-HMAC-SHA256.
         InvalidAuthorization = "AuthFailure.InvalidAuthorization",
+        /// The key is not an API key (`serve --ambiguity tcr.unknown-secret-id.code=AuthFailure.InvalidSecretId`).
+        InvalidSecretId = "AuthFailure.InvalidSecretId",
         /// SecretId unknown.
         SecretIdNotFound = "AuthFailure.SecretIdNotFound",
         /// X-TC-Timestamp more than 5 minutes from the server's clock.
@@ -59,6 +61,10 @@ crate::error_codes! {
         RequestLimitExceeded = "RequestLimitExceeded",
         /// Unknown instance (RegistryId).
         ResourceNotFound = "ResourceNotFound",
+        /// Unknown namespace (`serve --ambiguity tcr.not-found.namespace-code=ResourceNotFound.ErrNoNamespace`).
+        ErrNoNamespace = "ResourceNotFound.ErrNoNamespace",
+        /// Unknown repository (`serve --ambiguity tcr.not-found.repository-code=ResourceNotFound.ErrNoRepo`).
+        ErrNoRepo = "ResourceNotFound.ErrNoRepo",
         /// Unknown namespace or repository in the instance.
         TcrResourceNotFound = "ResourceNotFound.TcrResourceNotFound",
         /// A parameter DescribeImages does not define.

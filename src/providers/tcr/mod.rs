@@ -103,37 +103,38 @@ impl Spec for Tcr {
             e
         })?;
         quirks::params(ctx, &mut p);
-        // `tcr.not-found.code`: by default the instance is ResourceNotFound and the rest TcrResourceNotFound; a
-        // selected alternative answers every unknown name with that one code.
-        let one_code = [
-            ("ResourceNotFound", TcrCode::ResourceNotFound),
-            (
-                "ResourceNotFound.TcrResourceNotFound",
+        // Where the docs are silent (`tcr.not-found.{instance,namespace,repository}-code`): by default the instance
+        // is ResourceNotFound and the rest TcrResourceNotFound; each kind of name can get any of the four codes.
+        let code_for = |id: &str, default: TcrCode| {
+            [
+                TcrCode::ResourceNotFound,
                 TcrCode::TcrResourceNotFound,
-            ),
-        ]
-        .into_iter()
-        .find(|(alt, _)| emulated.serves("tcr.not-found.code", alt))
-        .map(|(_, code)| code);
+                TcrCode::ErrNoNamespace,
+                TcrCode::ErrNoRepo,
+            ]
+            .into_iter()
+            .find(|code| emulated.serves(id, crate::pipeline::ErrorCode::as_str(*code)))
+            .unwrap_or(default)
+        };
         let missing = |m: Missing| {
             let (code, what) = match m {
                 Missing::Registry => (
-                    TcrCode::ResourceNotFound,
+                    code_for("tcr.not-found.instance-code", TcrCode::ResourceNotFound),
                     format!("instance {}", p.registry_id),
                 ),
                 Missing::Namespace => (
-                    TcrCode::TcrResourceNotFound,
+                    code_for("tcr.not-found.namespace-code", TcrCode::TcrResourceNotFound),
                     format!("namespace {}", p.namespace),
                 ),
                 Missing::Repository => (
-                    TcrCode::TcrResourceNotFound,
+                    code_for(
+                        "tcr.not-found.repository-code",
+                        TcrCode::TcrResourceNotFound,
+                    ),
                     format!("repository {}/{}", p.namespace, p.repository),
                 ),
             };
-            ApiError::new(
-                one_code.unwrap_or(code),
-                format!("The {what} does not exist."),
-            )
+            ApiError::new(code, format!("The {what} does not exist."))
         };
         let reg = ctx
             .dataset
