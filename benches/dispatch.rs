@@ -134,47 +134,67 @@ fn serve_under_load(emu: &Emulator) {
         black_box(get(emu, target));
     });
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let (serve, in_test, serve_grew, in_test_grew) = rt.block_on(async {
-        let server = regmock::transport::server::spawn(emu.clone(), "127.0.0.1:0".parse().unwrap())
-            .await
-            .unwrap();
-        // The in-test API on the same data: only the transport differs.
-        let mock = regmock::SwrMock::start_with(
-            emu.dataset().clone(),
-            Credentials::default(),
-            Options::default(),
-        )
-        .await;
-        let client = reqwest::Client::new();
-        let (serve_url, mock_url) = (
-            format!("{}{target}", server.uri()),
-            format!("{}{target}", mock.uri()),
-        );
-        // Warm-up: connections, allocator pools.
-        loopback_load(&client, &serve_url, REQUESTS / 4).await;
-        loopback_load(&client, &mock_url, REQUESTS / 4).await;
-        // Resident memory gained during each transport's rounds, so one transport's growth is not blamed on the other.
-        let (mut serve, mut in_test) = (Vec::new(), Vec::new());
-        let (mut serve_grew, mut in_test_grew) = (0i64, 0i64);
-        for _ in 0..ROUNDS {
-            let before = rss_bytes() as i64;
-            serve.push(loopback_load(&client, &serve_url, REQUESTS).await);
-            let mid = rss_bytes() as i64;
-            in_test.push(loopback_load(&client, &mock_url, REQUESTS).await);
-            serve_grew += mid - before;
-            in_test_grew += rss_bytes() as i64 - mid;
-        }
-        server.stop().await.unwrap();
-        serve.sort();
-        in_test.sort();
-        (
-            serve[ROUNDS / 2],
-            in_test[ROUNDS / 2],
-            serve_grew,
-            in_test_grew,
-        )
-    });
-    let (serve, in_test) = (serve / REQUESTS as u32, in_test / REQUESTS as u32);
+    let (serve, in_test, serve_grew, in_test_grew, unrecorded, unrecorded_grew) =
+        rt.block_on(async {
+            let server =
+                regmock::transport::server::spawn(emu.clone(), "127.0.0.1:0".parse().unwrap())
+                    .await
+                    .unwrap();
+            // The in-test API on the same data: only the transport differs.
+            let mock = regmock::SwrMock::start_with(
+                emu.dataset().clone(),
+                Credentials::default(),
+                Options::default(),
+            )
+            .await;
+            // The same with wiremock's request recording off (`record_requests(false)`).
+            let quiet = regmock::SwrMock::builder()
+                .dataset(emu.dataset().clone())
+                .record_requests(false)
+                .start()
+                .await;
+            let client = reqwest::Client::new();
+            let (serve_url, mock_url, quiet_url) = (
+                format!("{}{target}", server.uri()),
+                format!("{}{target}", mock.uri()),
+                format!("{}{target}", quiet.uri()),
+            );
+            // Warm-up: connections, allocator pools.
+            loopback_load(&client, &serve_url, REQUESTS / 4).await;
+            loopback_load(&client, &mock_url, REQUESTS / 4).await;
+            loopback_load(&client, &quiet_url, REQUESTS / 4).await;
+            // Resident memory gained during each transport's rounds, so one transport's growth is not blamed on the other.
+            let (mut serve, mut in_test, mut unrecorded) = (Vec::new(), Vec::new(), Vec::new());
+            let (mut serve_grew, mut in_test_grew, mut unrecorded_grew) = (0i64, 0i64, 0i64);
+            for _ in 0..ROUNDS {
+                let before = rss_bytes() as i64;
+                serve.push(loopback_load(&client, &serve_url, REQUESTS).await);
+                let mid = rss_bytes() as i64;
+                in_test.push(loopback_load(&client, &mock_url, REQUESTS).await);
+                let after = rss_bytes() as i64;
+                unrecorded.push(loopback_load(&client, &quiet_url, REQUESTS).await);
+                serve_grew += mid - before;
+                in_test_grew += after - mid;
+                unrecorded_grew += rss_bytes() as i64 - after;
+            }
+            server.stop().await.unwrap();
+            serve.sort();
+            in_test.sort();
+            unrecorded.sort();
+            (
+                serve[ROUNDS / 2],
+                in_test[ROUNDS / 2],
+                serve_grew,
+                in_test_grew,
+                unrecorded[ROUNDS / 2],
+                unrecorded_grew,
+            )
+        });
+    let (serve, in_test, unrecorded) = (
+        serve / REQUESTS as u32,
+        in_test / REQUESTS as u32,
+        unrecorded / REQUESTS as u32,
+    );
     let total = (ROUNDS * REQUESTS) as f64;
     println!(
         "serve over loopback ({REQUESTS} requests x {ROUNDS} rounds, {CONNECTIONS} connections, median): {serve:?}/request, {:.1}x a direct dispatch ({direct:?}); RSS grew {:.1} MB over its {total} requests ({:.0} bytes/request)",
@@ -188,5 +208,11 @@ fn serve_under_load(emu: &Emulator) {
         serve.as_secs_f64() / in_test.as_secs_f64(),
         in_test_grew as f64 / 1e6,
         in_test_grew as f64 / total
+    );
+    println!(
+        "in-test API with record_requests(false), same load: {unrecorded:?}/request = {:.2}x serve's throughput; RSS grew {:.1} MB over its {total} requests ({:.0} bytes/request)",
+        serve.as_secs_f64() / unrecorded.as_secs_f64(),
+        unrecorded_grew as f64 / 1e6,
+        unrecorded_grew as f64 / total
     );
 }

@@ -79,8 +79,13 @@ fn to_template(resp: Response) -> ResponseTemplate {
     }
 }
 
-async fn mount(responder: impl Respond + 'static) -> MockServer {
-    let server = MockServer::start().await;
+async fn mount(responder: impl Respond + 'static, record_requests: bool) -> MockServer {
+    let builder = MockServer::builder();
+    let server = if record_requests {
+        builder.start().await
+    } else {
+        builder.disable_request_recording().start().await
+    };
     Mock::given(any())
         .respond_with(responder)
         .with_priority(EMULATOR_PRIORITY)
@@ -127,6 +132,88 @@ pub struct ProviderMock<P: Spec> {
     provider: PhantomData<fn() -> P>,
 }
 
+/// Settings for [`ProviderMock::builder`]; [`ProviderMockBuilder::start`] starts the mock.
+///
+/// ```
+/// # #[tokio::main(flavor = "current_thread")] async fn main() {
+/// use regmock::pipeline::{Options, RateLimit};
+/// let tcr = regmock::TcrMock::builder()
+///     .options(Options { rate_limit: RateLimit::Off, ..Default::default() })
+///     .start()
+///     .await;
+/// assert!(tcr.uri().starts_with("http://127.0.0.1:"));
+/// # }
+/// ```
+#[must_use = "a builder does nothing until start() is awaited"]
+pub struct ProviderMockBuilder<P: Spec> {
+    dataset: Option<Dataset>,
+    credentials: Credentials,
+    options: Options,
+    record_requests: bool,
+    provider: PhantomData<fn() -> P>,
+}
+
+impl<P: Spec> std::fmt::Debug for ProviderMockBuilder<P> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ProviderMockBuilder")
+            .field("provider", &P::ID)
+            .field("record_requests", &self.record_requests)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<P: Spec> ProviderMockBuilder<P> {
+    /// The data served; the embedded default dataset unless set.
+    pub fn dataset(mut self, dataset: Dataset) -> Self {
+        self.dataset = Some(dataset);
+        self
+    }
+
+    /// The keys and tokens accepted; [`Credentials::default`] unless set.
+    pub fn credentials(mut self, credentials: Credentials) -> Self {
+        self.credentials = credentials;
+        self
+    }
+
+    /// Emulator options (clock, rate limit, strictness, ambiguity alternatives); the provider served is always `P`.
+    pub fn options(mut self, options: Options) -> Self {
+        self.options = options;
+        self
+    }
+
+    /// Whether wiremock keeps every request it receives (for [`MockServer::received_requests`] and its
+    /// verification of `expect`ations); on by default, as in wiremock. Off, memory stays flat however many
+    /// requests a test sends (wiremock holds about 6 KB a request otherwise); regmock's own journal,
+    /// [`ProviderMock::requests`], is bounded and stays on either way.
+    pub fn record_requests(mut self, record: bool) -> Self {
+        self.record_requests = record;
+        self
+    }
+
+    /// Starts the mock on a random loopback port.
+    pub async fn start(self) -> ProviderMock<P> {
+        let dataset = match self.dataset {
+            Some(d) => d,
+            // The embedded dataset is covered by tests; failing here means the crate itself is broken.
+            None => Dataset::embedded().expect("embedded dataset is valid"),
+        };
+        let mut options = self.options;
+        options.providers = vec![P::ID];
+        let admin = AdminOptions {
+            journal: admin::journal::IN_TEST_CAPACITY,
+            // wiremock listens on loopback only; the emulator answers its admin paths in process anyway.
+            open: false,
+        };
+        let emulator = Emulator::with_admin(dataset, self.credentials, options, admin);
+        let server = mount(EmulatorResponder(emulator.clone()), self.record_requests).await;
+        ProviderMock {
+            server,
+            emulator,
+            provider: PhantomData,
+        }
+    }
+}
+
 impl<P: Spec> std::fmt::Debug for ProviderMock<P> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ProviderMock")
@@ -139,28 +226,42 @@ impl<P: Spec> std::fmt::Debug for ProviderMock<P> {
 impl<P: Spec> ProviderMock<P> {
     /// Starts a mock on a random loopback port serving the embedded default dataset.
     pub async fn start() -> Self {
-        // The embedded dataset is covered by tests; failing here means the crate itself is broken.
-        let dataset = Dataset::embedded().expect("embedded dataset is valid");
-        Self::start_with(dataset, Credentials::default(), Options::default()).await
+        Self::builder().start().await
     }
 
     /// Starts a mock serving `dataset` with the given credentials and options.
-    pub async fn start_with(
-        dataset: Dataset,
-        credentials: Credentials,
-        mut options: Options,
-    ) -> Self {
-        options.providers = vec![P::ID];
-        let admin = AdminOptions {
-            journal: admin::journal::IN_TEST_CAPACITY,
-            // wiremock listens on loopback only; the emulator answers its admin paths in process anyway.
-            open: false,
-        };
-        let emulator = Emulator::with_admin(dataset, credentials, options, admin);
-        let server = mount(EmulatorResponder(emulator.clone())).await;
-        Self {
-            server,
-            emulator,
+    pub async fn start_with(dataset: Dataset, credentials: Credentials, options: Options) -> Self {
+        Self::builder()
+            .dataset(dataset)
+            .credentials(credentials)
+            .options(options)
+            .start()
+            .await
+    }
+
+    /// A mock with settings of its own: dataset, credentials, options, and whether wiremock records requests.
+    ///
+    /// ```
+    /// # #[tokio::main(flavor = "current_thread")] async fn main() {
+    /// // A load test: wiremock keeps every request it receives unless told not to.
+    /// let swr = regmock::SwrMock::builder().record_requests(false).start().await;
+    /// let resp = reqwest::Client::new()
+    ///     .get(format!("{}/v2/manage/repos", swr.uri()))
+    ///     .header("X-Auth-Token", "t")
+    ///     .send()
+    ///     .await
+    ///     .unwrap();
+    /// assert_eq!(resp.status(), 200);
+    /// assert!(swr.server().received_requests().await.is_none(), "nothing recorded");
+    /// assert_eq!(swr.requests().len(), 1, "regmock's own bounded journal still has it");
+    /// # }
+    /// ```
+    pub fn builder() -> ProviderMockBuilder<P> {
+        ProviderMockBuilder {
+            dataset: None,
+            credentials: Credentials::default(),
+            options: Options::default(),
+            record_requests: true,
             provider: PhantomData,
         }
     }
@@ -201,7 +302,7 @@ impl<P: Spec> ProviderMock<P> {
         let dataset = Dataset::embedded().expect("embedded dataset is valid");
         let emulator = Emulator::with_admin(dataset, Credentials::default(), options, admin);
         let replay = Replay::from_dir(emulator.clone(), dir)?.strict(strict);
-        let server = mount(ReplayResponder(Arc::new(replay))).await;
+        let server = mount(ReplayResponder(Arc::new(replay)), true).await;
         Ok(Self {
             server,
             emulator,
