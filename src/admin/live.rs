@@ -5,6 +5,7 @@
 use super::address::RepoAddress;
 use super::mutate;
 use crate::model::{Dataset, Repository, Tag};
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, PoisonError, RwLock};
 
 /// Why a change to the live data was refused; the data served is unchanged.
@@ -66,6 +67,8 @@ pub enum Put {
 pub struct Live {
     loaded: Arc<Dataset>,
     current: RwLock<Arc<Dataset>>,
+    /// How many tags `current` holds, kept with it (see [`Live::tag_count`]).
+    tags: AtomicUsize,
     /// Changes run one at a time, so two concurrent changes cannot both start from the same snapshot and lose one.
     writer: Mutex<()>,
 }
@@ -81,6 +84,7 @@ impl Live {
         let loaded = Arc::new(loaded);
         Live {
             current: RwLock::new(loaded.clone()),
+            tags: AtomicUsize::new(count_tags(&loaded)),
             loaded,
             writer: Mutex::new(()),
         }
@@ -109,6 +113,20 @@ impl Live {
             .read()
             .unwrap_or_else(PoisonError::into_inner)
             .clone()
+    }
+
+    /// How many tags the data served now holds, every repository of every provider together: what a transport reads
+    /// to tell whether any answer can take long (a listing over hundreds of thousands of tags) without looking at the
+    /// data. Kept when the data changes, so reading it costs one atomic load.
+    ///
+    /// ```
+    /// let emu = regmock::Emulator::embedded();
+    /// let before = emu.live().tag_count();
+    /// emu.live().delete_repository(&regmock::admin::RepoAddress::swr("group", "busybox")).unwrap();
+    /// assert!(emu.live().tag_count() < before);
+    /// ```
+    pub fn tag_count(&self) -> usize {
+        self.tags.load(Ordering::Relaxed)
     }
 
     /// Serves the loaded dataset again, exactly as it was at start.
@@ -220,6 +238,7 @@ impl Live {
     }
 
     fn swap(&self, next: Arc<Dataset>) {
+        self.tags.store(count_tags(&next), Ordering::Relaxed);
         let old = std::mem::replace(
             &mut *self.current.write().unwrap_or_else(PoisonError::into_inner),
             next,
@@ -227,4 +246,14 @@ impl Live {
         // Dropped outside the lock: freeing a large replaced list must not hold up readers.
         drop(old);
     }
+}
+
+fn count_tags(dataset: &Dataset) -> usize {
+    dataset
+        .registries
+        .iter()
+        .flat_map(|r| &r.namespaces)
+        .flat_map(|n| &n.repositories)
+        .map(|r| r.tags.len())
+        .sum()
 }

@@ -100,7 +100,9 @@ async fn handle(State(app): State<App>, req: axum::extract::Request) -> axum::re
             let emulator = app.emulator.clone();
             let peer = peer.unwrap_or_else(|| SocketAddr::from(([0, 0, 0, 0], 0)));
             app.dispatcher
-                .run(move || emulator.dispatch_from(&request, peer))
+                .run(&app.emulator, move || {
+                    emulator.dispatch_from(&request, peer)
+                })
                 .await
         }
         None if app.replay.is_none() => {
@@ -131,7 +133,9 @@ async fn answer(app: &App, request: Request, rejection: Option<Rejection>) -> Re
         None => match &app.replay {
             Some(replay) => {
                 let replay = replay.clone();
-                app.dispatcher.run(move || replay.answer(&request)).await
+                app.dispatcher
+                    .run(emulator, move || replay.answer(&request))
+                    .await
             }
             None => app.dispatcher.dispatch(emulator, request).await,
         },
