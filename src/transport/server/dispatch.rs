@@ -21,7 +21,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 /// SWR repository list naming every tag, about 90 ns a tag) stays around a millisecond.
 pub(super) const INLINE_BELOW_TAGS: usize = 20_000;
 
-/// Runs dispatches inline up to a bound, and on the blocking pool beyond it.
+/// Runs dispatches inline (all of them over small data, up to a bound over large data), and on the blocking pool
+/// beyond it.
 #[derive(Clone)]
 pub(super) struct Dispatcher {
     inline: Arc<AtomicUsize>,
@@ -38,8 +39,8 @@ impl Drop for InlineSlot {
 }
 
 impl Dispatcher {
-    /// Sized for the runtime this is called on; outside one (or on a single worker), every dispatch goes to the
-    /// blocking pool.
+    /// Sized for the runtime this is called on; outside one (or on a single worker), every dispatch over data of
+    /// [`INLINE_BELOW_TAGS`] tags or more goes to the blocking pool.
     pub(super) fn for_current_runtime() -> Dispatcher {
         let workers =
             tokio::runtime::Handle::try_current().map_or(1, |h| h.metrics().num_workers());
