@@ -5,7 +5,8 @@
 //! `simplify` (the smaller case still fails) and `complicate` (it passed: step back) until no smaller failing case is
 //! left. The failure then shows the minimal request and the generated one it was shrunk from.
 
-use super::runner::{Cx, Stop};
+use super::reference::Match;
+use super::runner::{Cx, Item, Stop};
 use crate::http::Request;
 use proptest::arbitrary::any;
 use proptest::sample::Index;
@@ -219,6 +220,27 @@ impl Fits {
     pub(crate) fn get(&self) -> Option<Vec<&'static str>> {
         self.0.lock().map(|f| f.clone()).unwrap_or_default()
     }
+}
+
+/// The candidates [`judge_names`] takes for a name filter: for each of `matches`, its id and the keys of the `items`
+/// whose `field` it matches against `needle`, in the items' order.
+pub(crate) fn candidates(
+    matches: &[Match],
+    items: &[Item],
+    field: fn(&Item) -> &str,
+    needle: &str,
+) -> Vec<(&'static str, Vec<String>)> {
+    matches
+        .iter()
+        .map(|m| {
+            let keys = items
+                .iter()
+                .filter(|i| m.matches(field(i), needle))
+                .map(|i| i.key.clone())
+                .collect();
+            (m.id(), keys)
+        })
+        .collect()
 }
 
 /// Judges one name filter case: `got` must equal the list of an accepted alternative among `candidates` (alternative

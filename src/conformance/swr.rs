@@ -953,18 +953,7 @@ fn judge_case(
         }
         Ok(got) => got,
     };
-    let candidates: Vec<(&'static str, Vec<String>)> = matches
-        .iter()
-        .map(|m| {
-            (
-                m.id(),
-                base.iter()
-                    .filter(|i| m.matches(field(i), needle))
-                    .map(|i| i.key.clone())
-                    .collect(),
-            )
-        })
-        .collect();
+    let candidates = property::candidates(matches, base, field, needle);
     property::judge_names(
         ambiguity,
         &candidates,

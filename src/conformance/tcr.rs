@@ -574,20 +574,12 @@ fn fuzzy_case<'a>(
                 }
                 Ok(got) => got,
             };
-            let candidates: Vec<(&'static str, Vec<String>)> =
-                [Match::SubstringCi, Match::SubstringCs]
-                    .iter()
-                    .map(|m| {
-                        (
-                            m.id(),
-                            w.items
-                                .iter()
-                                .filter(|i| m.matches(&i.name, &value))
-                                .map(|i| i.key.clone())
-                                .collect(),
-                        )
-                    })
-                    .collect();
+            let candidates = property::candidates(
+                &[Match::SubstringCi, Match::SubstringCs],
+                &w.items,
+                |i| &i.name,
+                &value,
+            );
             let broken = property::judge_names(
                 Some("tcr.image-version.fuzzy"),
                 &candidates,

@@ -31,6 +31,30 @@ pub fn parse(raw: Option<&str>) -> Vec<(String, String)> {
     pairs(raw, false)
 }
 
+/// The inverse of [`parse`]: `(key, value)` pairs as a raw query, every byte but ASCII letters and digits
+/// percent-encoded, so any value (`::`, `|`, `&`, `=`) comes back from [`parse`] as it went in.
+///
+/// ```
+/// use regmock::shared::query::{parse, render};
+/// let pairs = vec![("filter".to_string(), "name::a|b&c".to_string()), ("limit".to_string(), "10".to_string())];
+/// assert_eq!(render(&pairs), "filter=name%3A%3Aa%7Cb%26c&limit=10");
+/// assert_eq!(parse(Some(&render(&pairs))), pairs);
+/// ```
+pub fn render(pairs: &[(String, String)]) -> String {
+    use percent_encoding::{NON_ALPHANUMERIC, utf8_percent_encode};
+    pairs
+        .iter()
+        .map(|(k, v)| {
+            format!(
+                "{}={}",
+                utf8_percent_encode(k, NON_ALPHANUMERIC),
+                utf8_percent_encode(v, NON_ALPHANUMERIC)
+            )
+        })
+        .collect::<Vec<_>>()
+        .join("&")
+}
+
 /// Like [`parse`], for `application/x-www-form-urlencoded` queries, where `+` is a space (TCR's GET form: the SDKs
 /// urlencode their parameters as an HTML form does).
 ///

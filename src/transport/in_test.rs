@@ -195,6 +195,18 @@ impl<P: Spec> ProviderMockBuilder<P> {
 
     /// Starts the mock on a random loopback port.
     pub async fn start(self) -> ProviderMock<P> {
+        let record_requests = self.record_requests;
+        let emulator = self.emulator();
+        let server = mount(EmulatorResponder(emulator.clone()), record_requests).await;
+        ProviderMock {
+            server,
+            emulator,
+            provider: PhantomData,
+        }
+    }
+
+    /// The emulator these settings describe, serving `P` only.
+    fn emulator(self) -> Emulator {
         let dataset = match self.dataset {
             Some(d) => d,
             // The embedded dataset is covered by tests; failing here means the crate itself is broken.
@@ -207,13 +219,7 @@ impl<P: Spec> ProviderMockBuilder<P> {
             // wiremock listens on loopback only; the emulator answers its admin paths in process anyway.
             open: false,
         };
-        let emulator = Emulator::with_admin(dataset, self.credentials, options, admin);
-        let server = mount(EmulatorResponder(emulator.clone()), self.record_requests).await;
-        ProviderMock {
-            server,
-            emulator,
-            provider: PhantomData,
-        }
+        Emulator::with_admin(dataset, self.credentials, options, admin)
     }
 }
 
@@ -293,17 +299,7 @@ impl<P: Spec> ProviderMock<P> {
         dir: &Path,
         strict: bool,
     ) -> Result<Self, crate::cassette::CassetteError> {
-        let options = Options {
-            providers: vec![P::ID],
-            ..Options::default()
-        };
-        let admin = AdminOptions {
-            journal: admin::journal::IN_TEST_CAPACITY,
-            open: false,
-        };
-        // The embedded dataset is covered by tests; failing here means the crate itself is broken.
-        let dataset = Dataset::embedded().expect("embedded dataset is valid");
-        let emulator = Emulator::with_admin(dataset, Credentials::default(), options, admin);
+        let emulator = Self::builder().emulator();
         let replay = Replay::from_dir(emulator.clone(), dir)?.strict(strict);
         let server = mount(ReplayResponder(Arc::new(replay)), true).await;
         Ok(Self {

@@ -126,13 +126,7 @@ pub fn request<'r>(
         }
     }
     let mut out = req.clone();
-    out.query = Some(
-        pairs
-            .iter()
-            .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
-            .collect::<Vec<_>>()
-            .join("&"),
-    );
+    out.query = Some(query::render(&pairs));
     Ok(Cow::Owned(out))
 }
 
@@ -150,18 +144,8 @@ fn repo_request<'r>(ctx: &Ctx<'_>, req: &'r Request) -> Cow<'r, Request> {
         }
     }
     let mut out = req.clone();
-    out.query = Some(
-        pairs
-            .iter()
-            .map(|(k, v)| format!("{}={}", enc(k), enc(v)))
-            .collect::<Vec<_>>()
-            .join("&"),
-    );
+    out.query = Some(query::render(&pairs));
     Cow::Owned(out)
-}
-
-fn enc(s: &str) -> String {
-    percent_encoding::utf8_percent_encode(s, percent_encoding::NON_ALPHANUMERIC).to_string()
 }
 
 /// Rewrites the answer; `original` is the request as the client sent it.
