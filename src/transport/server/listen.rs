@@ -1,13 +1,11 @@
 //! The accept loop: one task per connection, at most [`Limits::max_connections`] at once, each served by hyper's HTTP/1
 //! code with the [`Limits`] applied, and a graceful shutdown that lets in-flight requests finish.
 
-use super::Limits;
 use super::faulty::{FaultyIo, SocketFaultSlot};
-use axum::extract::ConnectInfo;
-use axum::{Extension, Router};
+use super::{App, Peer, respond, to_http};
 use hyper_util::rt::TokioIo;
 use hyper_util::server::graceful::GracefulShutdown;
-use hyper_util::service::TowerToHyperService;
+use std::convert::Infallible;
 use std::future::Future;
 use std::io;
 use std::sync::Arc;
@@ -20,10 +18,11 @@ use tokio_io_timeout::TimeoutWriter;
 /// request (hyper closes idle ones at once) and returns.
 pub(super) async fn serve(
     listener: TcpListener,
-    app: Router,
-    limits: Limits,
+    app: App,
     shutdown: impl Future<Output = ()>,
 ) -> io::Result<()> {
+    let limits = app.limits;
+    let app = Arc::new(app);
     let http1 = limits.http1();
     let slots = Arc::new(Semaphore::new(limits.max_connections));
     let graceful = GracefulShutdown::new();
@@ -65,14 +64,20 @@ pub(super) async fn serve(
         stream.set_timeout(Some(limits.write_timeout));
         // Fault rules' socket faults, armed by the handler and applied to this connection's bytes.
         let socket_faults = SocketFaultSlot::default();
+        // The peer address is for the admin API's loopback check.
+        let peer = Arc::new(Peer {
+            addr: Some(peer),
+            socket_faults: Some(socket_faults.clone()),
+        });
+        let app = app.clone();
+        // A plain hyper service: no router is needed in front of a handler that takes every request.
+        let service = hyper::service::service_fn(move |req| {
+            let (app, peer) = (app.clone(), peer.clone());
+            async move { Ok::<_, Infallible>(to_http(respond(&app, &peer, req).await)) }
+        });
         let conn = http1.serve_connection(
-            TokioIo::new(FaultyIo::new(Box::pin(stream), socket_faults.clone())),
-            // The peer address, for the admin API's loopback check (as axum's own `serve` would place it).
-            TowerToHyperService::new(
-                app.clone()
-                    .layer(Extension(ConnectInfo(peer)))
-                    .layer(Extension(socket_faults)),
-            ),
+            TokioIo::new(FaultyIo::new(Box::pin(stream), socket_faults)),
+            service,
         );
         let conn = graceful.watch(conn);
         tokio::spawn(async move {
