@@ -3,7 +3,7 @@
 //! is offered as an axum [`router`] for embedding.
 //!
 //! The connections use a plain hyper service rather than the router: per request, the router's boxed services and
-//! extension layers cost about 6 µs of CPU, a fifth of what the whole answer cost (measured on a 2-core machine, the
+//! extension layers cost 6–11 µs of CPU, a quarter of what the whole answer cost (measured on a 2-core machine, the
 //! emulator's 404 under `wrk -c32`). Answers go out as `Full<Bytes>`, without a copy or a box, and a request without a
 //! body (most of them) is neither read nor timed.
 //!
