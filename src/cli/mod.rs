@@ -4,6 +4,7 @@
 
 mod cassettes;
 mod conform;
+mod log;
 mod openapi;
 mod record;
 mod serve;

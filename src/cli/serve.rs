@@ -1,5 +1,6 @@
 //! `regmock serve`: the standalone emulator.
 
+use super::log::{BatchedStderr, Flushed};
 use anyhow::Context;
 use clap::Args;
 use regmock::Emulator;
@@ -163,14 +164,16 @@ fn parse_style(s: &str) -> Result<SwrErrorStyle, String> {
     }
 }
 
-/// Installs the request log: stderr, so the banner on stdout stays machine-readable; `RUST_LOG` overrides the level.
-fn init_log(args: &ServeArgs) {
+/// Installs the request log: stderr (in batches, see `log.rs`), so the banner on stdout stays machine-readable;
+/// `RUST_LOG` overrides the level. The guard writes the last lines when dropped.
+fn init_log(args: &ServeArgs) -> Flushed {
     use tracing_subscriber::EnvFilter;
     let default = if args.quiet { "warn" } else { "regmock=info" };
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
+    let (writer, flushed) = BatchedStderr::start();
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(std::io::stderr)
+        .with_writer(writer)
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()));
     // A second subscriber (never in the binary) would only be refused: nothing to report.
     let _ = if args.log_format == "json" {
@@ -178,10 +181,11 @@ fn init_log(args: &ServeArgs) {
     } else {
         builder.try_init()
     };
+    flushed
 }
 
 pub(crate) fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
-    init_log(&args);
+    let _flushed = init_log(&args);
     let mut dataset = match &args.dataset {
         Some(path) => Dataset::from_path(path)?,
         None => Dataset::embedded()?,

@@ -418,13 +418,16 @@ impl Emulated {
     /// Whether the emulator answers ambiguity `id` with alternative `alt` (selected, or else the default). Never
     /// panics: an unknown id is simply not served.
     pub fn serves(&self, id: &str, alt: &str) -> bool {
-        let chosen = self.0.get(id).copied().or_else(|| {
-            AMBIGUITIES
-                .iter()
-                .find(|a| a.id == id)
-                .and_then(|a| a.serves)
-        });
-        chosen == Some(alt)
+        // Providers ask this several times a request: the defaults are looked up by id, not by a scan of the table.
+        static DEFAULTS: std::sync::LazyLock<std::collections::HashMap<&str, &str>> =
+            std::sync::LazyLock::new(|| {
+                AMBIGUITIES
+                    .iter()
+                    .filter_map(|a| Some((a.id, a.serves?)))
+                    .collect()
+            });
+        let chosen = self.0.get(id).or_else(|| DEFAULTS.get(id));
+        chosen == Some(&alt)
     }
 }
 

@@ -5,7 +5,8 @@
 
 use std::fmt;
 
-use super::crypto::{hmac_sha256, sha256_hex};
+use super::crypto::{hex_lower, hmac_sha256, sha256_hex};
+use std::cell::RefCell;
 
 /// The algorithm name: first word of the Authorization header and first line of the string to sign.
 pub const ALGORITHM: &str = "TC3-HMAC-SHA256";
@@ -51,11 +52,20 @@ impl Signed<'_> {
     pub fn canonical_request(&self) -> String {
         // Every header line carries its own newline and the field separator still follows the
         // block, leaving an empty line before SignedHeaders. The SDKs sign exactly that.
-        let mut out = format!("{}\n/\n{}\n", self.method, self.query);
-        for (name, value) in self.headers {
-            out += &format!("{name}:{value}\n");
+        let mut out = String::with_capacity(256 + self.query.len());
+        for part in [self.method, "\n/\n", self.query, "\n"] {
+            out.push_str(part);
         }
-        out + &format!("\n{}\n{}", self.signed_headers(), self.payload_hash)
+        for (name, value) in self.headers {
+            for part in [name, ":", value, "\n"] {
+                out.push_str(part);
+            }
+        }
+        out.push('\n');
+        out.push_str(&self.signed_headers());
+        out.push('\n');
+        out.push_str(self.payload_hash);
+        out
     }
 }
 
@@ -86,7 +96,32 @@ pub fn string_to_sign(timestamp: &str, scope: &str, canonical_request: &str) -> 
 }
 
 /// kSigning = HMAC(HMAC(HMAC(`"TC3" + secret_key`, date), service), `tc3_request`).
+///
+/// The last key derived on each thread is kept: it changes only with the date or the caller, and deriving it is three
+/// of the four HMACs of a verification.
 pub fn signing_key(secret_key: &str, date: &str, service: &str) -> [u8; 32] {
+    /// The inputs of a derived key (secret key, date, service) and the key.
+    struct Derived {
+        inputs: [String; 3],
+        key: [u8; 32],
+    }
+    thread_local! {
+        static LAST: RefCell<Option<Derived>> = const { RefCell::new(None) };
+    }
+    LAST.with_borrow_mut(|last| match last {
+        Some(d) if d.inputs == [secret_key, date, service] => d.key,
+        _ => {
+            let key = derive_signing_key(secret_key, date, service);
+            *last = Some(Derived {
+                inputs: [secret_key.into(), date.into(), service.into()],
+                key,
+            });
+            key
+        }
+    })
+}
+
+fn derive_signing_key(secret_key: &str, date: &str, service: &str) -> [u8; 32] {
     let k_date = hmac_sha256(format!("TC3{secret_key}").as_bytes(), date.as_bytes());
     let k_service = hmac_sha256(&k_date, service.as_bytes());
     hmac_sha256(&k_service, TERMINATOR.as_bytes())
@@ -95,7 +130,7 @@ pub fn signing_key(secret_key: &str, date: &str, service: &str) -> [u8; 32] {
 /// The Signature: lower-case hex HMAC-SHA256 of `string_to_sign` under [`signing_key`].
 pub fn signature(secret_key: &str, date: &str, service: &str, string_to_sign: &str) -> String {
     let key = signing_key(secret_key, date, service);
-    hex::encode(hmac_sha256(&key, string_to_sign.as_bytes()))
+    hex_lower(&hmac_sha256(&key, string_to_sign.as_bytes()))
 }
 
 /// The parsed Authorization header.

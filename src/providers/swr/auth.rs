@@ -5,7 +5,7 @@
 use super::errors::{ApiError, SwrCode};
 use crate::http::Request;
 use crate::pipeline::{Ctx, KeyPair};
-use crate::shared::crypto::{constant_time_eq, hmac_sha256, sha256_hex};
+use crate::shared::crypto::{EMPTY_SHA256, constant_time_eq, hex_lower, hmac_sha256, sha256_hex};
 use crate::shared::query;
 use chrono::{DateTime, NaiveDateTime, TimeDelta, Utc};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
@@ -23,8 +23,9 @@ const SDK_ENCODE: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'.')
     .remove(b'~');
 
-fn encode(s: &str) -> String {
-    utf8_percent_encode(s, SDK_ENCODE).to_string()
+/// Appends `s` escaped as the SDK escapes it.
+fn push_encoded(out: &mut String, s: &str) {
+    out.extend(utf8_percent_encode(s, SDK_ENCODE));
 }
 
 /// Checks the request's credentials.
@@ -117,7 +118,7 @@ fn verify_signature(ctx: &Ctx<'_>, req: &Request, header: &str) -> Result<(), Ap
         date_text.trim(),
         sha256_hex(canonical.as_bytes())
     );
-    let expected = hex::encode(hmac_sha256(secret.as_bytes(), string_to_sign.as_bytes()));
+    let expected = hex_lower(&hmac_sha256(secret.as_bytes(), string_to_sign.as_bytes()));
     if constant_time_eq(expected.as_bytes(), auth.signature.as_bytes())
         || super::quirks::active(ctx, super::quirks::SwrQuirk::SignatureNotChecked)
     {
@@ -135,36 +136,50 @@ fn verify_signature(ctx: &Ctx<'_>, req: &Request, header: &str) -> Result<(), Ap
 }
 
 /// The SDK's canonical request (steps 3–7 of the official SDK's signer); `None` when a header named in `SignedHeaders` is absent.
+///
+/// Written into one string, escaping in place: it is built for every signed request.
 pub fn canonical_request(req: &Request, signed_headers: &str) -> Option<String> {
-    let decoded_path = query::decode(&req.path);
-    let mut uri = decoded_path
-        .split('/')
-        .map(encode)
-        .collect::<Vec<_>>()
-        .join("/");
-    if !uri.ends_with('/') {
-        uri.push('/');
+    let mut out =
+        String::with_capacity(256 + req.path.len() + req.query.as_ref().map_or(0, String::len));
+    out.push_str(&req.method);
+    out.push('\n');
+    for (i, segment) in query::decode(&req.path).split('/').enumerate() {
+        if i > 0 {
+            out.push('/');
+        }
+        push_encoded(&mut out, segment);
     }
+    if !out.ends_with('/') {
+        out.push('/');
+    }
+    out.push('\n');
     let mut pairs = query::parse(req.query.as_deref());
     pairs.sort();
-    let canonical_query = pairs
-        .iter()
-        .map(|(k, v)| format!("{}={}", encode(k), encode(v)))
-        .collect::<Vec<_>>()
-        .join("&");
-    let mut headers = String::new();
+    for (i, (k, v)) in pairs.iter().enumerate() {
+        if i > 0 {
+            out.push('&');
+        }
+        push_encoded(&mut out, k);
+        out.push('=');
+        push_encoded(&mut out, v);
+    }
+    out.push('\n');
     for name in signed_headers.split(';').filter(|n| !n.is_empty()) {
         let value = req.header_value(name)?;
-        headers.push_str(&format!("{}:{}\n", name.to_ascii_lowercase(), value.trim()));
+        out.extend(name.chars().map(|c| c.to_ascii_lowercase()));
+        out.push(':');
+        out.push_str(value.trim());
+        out.push('\n');
     }
-    let payload_hash = match req.header_value("X-Sdk-Content-Sha256") {
-        Some("UNSIGNED-PAYLOAD") if !req.body.is_empty() => "UNSIGNED-PAYLOAD".to_string(),
-        _ => sha256_hex(&req.body),
-    };
-    Some(format!(
-        "{}\n{}\n{}\n{}\n{}\n{}",
-        req.method, uri, canonical_query, headers, signed_headers, payload_hash
-    ))
+    out.push('\n');
+    out.push_str(signed_headers);
+    out.push('\n');
+    match req.header_value("X-Sdk-Content-Sha256") {
+        Some("UNSIGNED-PAYLOAD") if !req.body.is_empty() => out.push_str("UNSIGNED-PAYLOAD"),
+        _ if req.body.is_empty() => out.push_str(EMPTY_SHA256),
+        _ => out.push_str(&sha256_hex(&req.body)),
+    }
+    Some(out)
 }
 
 /// Client side: signs `req` with `SDK-HMAC-SHA256` over `host;x-sdk-date`, as the SDK does for a bodiless GET, setting
@@ -188,7 +203,7 @@ pub fn sign(req: &mut Request, key: &KeyPair, now: DateTime<Utc>, host: &str) {
     // Both headers were just set, so the canonical request always exists.
     let canonical = canonical_request(req, signed_headers).unwrap_or_default();
     let string_to_sign = format!("{ALGORITHM}\n{date}\n{}", sha256_hex(canonical.as_bytes()));
-    let signature = hex::encode(hmac_sha256(
+    let signature = hex_lower(&hmac_sha256(
         key.secret_key.as_bytes(),
         string_to_sign.as_bytes(),
     ));

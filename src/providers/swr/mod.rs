@@ -215,27 +215,27 @@ fn list_repos_details(
         true => haystack.contains(needle),
         false => fuzzy::matches(haystack, needle),
     };
+    // Split once, not for every repository.
+    let [namespaces, names, categories] = [&params.namespace, &params.name, &params.category]
+        .map(|value| value.as_deref().map(|v| params.parts(v)));
     let mut matches: Vec<(&Namespace, &Repository)> = registry
         .into_iter()
         .flat_map(|reg| reg.namespaces.iter())
         .filter(|ns| {
-            params
-                .namespace
-                .as_deref()
-                .is_none_or(|n| params.parts(n).iter().any(|n| fuzzy(&ns.name, n)))
+            namespaces
+                .as_ref()
+                .is_none_or(|parts| parts.iter().any(|n| fuzzy(&ns.name, n)))
         })
         .flat_map(|ns| ns.repositories.iter().map(move |r| (ns, r)))
         .filter(|(_, r)| {
-            params
-                .name
-                .as_deref()
-                .is_none_or(|n| params.parts(n).iter().any(|n| fuzzy(&r.name, n)))
+            names
+                .as_ref()
+                .is_none_or(|parts| parts.iter().any(|n| fuzzy(&r.name, n)))
         })
         .filter(|(_, r)| {
-            params
-                .category
-                .as_deref()
-                .is_none_or(|c| params.parts(c).contains(&r.category.as_str()))
+            categories
+                .as_ref()
+                .is_none_or(|parts| parts.contains(&r.category.as_str()))
         })
         .filter(|_| !params.matches_nothing)
         .collect();

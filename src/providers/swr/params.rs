@@ -151,9 +151,9 @@ pub fn parse_with(
     let pairs = query::parse(raw_query);
     let filter = query::last(&pairs, "filter").filter(|f| !f.is_empty());
     let from_filter = filter.is_some();
-    let given: Vec<(String, String)> = match filter {
-        Some(f) => parse_filter(kind, f, emulated)?,
-        None => pairs.clone(),
+    let given: std::borrow::Cow<'_, [(String, String)]> = match filter {
+        Some(f) => parse_filter(kind, f, emulated)?.into(),
+        None => pairs.as_slice().into(),
     };
     let first_wins = from_filter && emulated.serves("swr.filter.repeated-key", "first-wins");
     let get = |key: &str| -> Option<&str> {

@@ -16,34 +16,40 @@ fn tag_time(t: DateTime<Utc>) -> String {
 
 /// One item of `GET /v2/manage/repos` (SDK model `ShowReposResp`).
 #[derive(Debug, Serialize)]
-pub struct ShowReposResp {
-    name: String,
-    category: String,
-    description: String,
+pub struct ShowReposResp<'a> {
+    name: &'a str,
+    category: &'a str,
+    description: &'a str,
     size: u64,
     is_public: bool,
     num_images: u64,
     num_download: u64,
     created_at: String,
     updated_at: String,
-    logo: String,
-    url: String,
+    logo: &'static str,
+    url: &'static str,
     path: String,
     internal_path: String,
-    domain_name: String,
-    namespace: String,
-    tags: Vec<String>,
+    domain_name: &'a str,
+    namespace: &'a str,
+    tags: Vec<&'a str>,
     status: bool,
     total_range: u64,
 }
 
-impl ShowReposResp {
-    /// Projects a repository; `total_range` is the number of matches of the whole query.
-    pub fn new(reg: &Registry, namespace: &str, repo: &Repository, total_range: u64) -> Self {
+impl<'a> ShowReposResp<'a> {
+    /// Projects a repository; `total_range` is the number of matches of the whole query. It borrows what it can from
+    /// the data: every item of a list names all of its repository's tags.
+    pub fn new(
+        reg: &'a Registry,
+        namespace: &'a str,
+        repo: &'a Repository,
+        total_range: u64,
+    ) -> Self {
         ShowReposResp {
-            name: repo.name.clone(),
-            category: repo.category.clone(),
-            description: repo.description.clone(),
+            name: &repo.name,
+            category: &repo.category,
+            description: &repo.description,
             size: repo.size(),
             is_public: repo.is_public,
             num_images: repo.tags.len() as u64,
@@ -51,17 +57,13 @@ impl ShowReposResp {
             created_at: repo_time(repo.created_at),
             updated_at: repo_time(repo.updated_at),
             // Reserved fields: the documented example shows them empty.
-            logo: String::new(),
-            url: String::new(),
+            logo: "",
+            url: "",
             path: format!("{}/{}/{}", reg.address, namespace, repo.name),
             internal_path: format!("{}/{}/{}", reg.internal_address, namespace, repo.name),
-            domain_name: reg.domain_name.clone(),
-            namespace: namespace.to_string(),
-            tags: repo
-                .tags
-                .iter()
-                .map(|t| String::from(t.name.as_str()))
-                .collect(),
+            domain_name: &reg.domain_name,
+            namespace,
+            tags: repo.tags.iter().map(|t| t.name.as_str()).collect(),
             status: false,
             total_range,
         }

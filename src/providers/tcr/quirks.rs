@@ -53,10 +53,14 @@ pub fn active(ctx: &Ctx<'_>, quirk: TcrQuirk) -> bool {
 
 /// Refuses the request before its parameters are read.
 pub fn request(ctx: &Ctx<'_>, req: &Request) -> Result<(), ApiError> {
+    // The body is read only when the quirk is set: a served request must not parse it twice.
+    if !active(ctx, TcrQuirk::InternalErrorForBadLimit) {
+        return Ok(());
+    }
     let limit = serde_json::from_slice::<Value>(&req.body)
         .ok()
         .and_then(|b| b["Limit"].as_i64());
-    if active(ctx, TcrQuirk::InternalErrorForBadLimit) && limit.is_some_and(|l| l < 1) {
+    if limit.is_some_and(|l| l < 1) {
         return Err(ApiError::new(TcrCode::InternalError, "quirk"));
     }
     Ok(())
