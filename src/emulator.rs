@@ -308,8 +308,8 @@ fn journal_entry(
     }
 }
 
-/// One line per request through `tracing` (target `regmock::request`): `serve` prints it, tests print nothing unless
-/// they install a subscriber.
+/// One line per request (target `regmock::request`): through the [`crate::request_log`] `serve` installed, else
+/// through `tracing`, so tests print nothing unless they install a subscriber.
 fn log_request(
     provider: Option<&'static dyn Provider>,
     req: &Request,
@@ -317,22 +317,38 @@ fn log_request(
     ctx: &Ctx<'_>,
     elapsed: std::time::Duration,
 ) {
-    if !tracing::enabled!(target: "regmock::request", tracing::Level::INFO) {
+    let log = crate::request_log::installed();
+    if log.is_none() && !tracing::enabled!(target: "regmock::request", tracing::Level::INFO) {
         return;
     }
-    let request_id = client_request_id(resp, ctx);
-    tracing::info!(
-        target: "regmock::request",
-        provider = provider.map_or("-", |p| p.id().as_str()),
-        operation = provider.and_then(|p| p.operation(req)).unwrap_or("-"),
-        method = %req.method,
-        uri = %req.target(),
-        status = resp.status,
-        latency_ms = elapsed.as_secs_f64() * 1000.0,
-        request_id = %request_id,
-        explain = resp.header_value(crate::pipeline::EXPLAIN_HEADER).unwrap_or(""),
-        "request"
-    );
+    let (request_id, uri) = (client_request_id(resp, ctx), req.target());
+    let line = crate::request_log::Line {
+        provider: provider.map_or("-", |p| p.id().as_str()),
+        operation: provider.and_then(|p| p.operation(req)).unwrap_or("-"),
+        method: &req.method,
+        uri: &uri,
+        status: resp.status,
+        latency_ms: elapsed.as_secs_f64() * 1000.0,
+        request_id: &request_id,
+        explain: resp
+            .header_value(crate::pipeline::EXPLAIN_HEADER)
+            .unwrap_or(""),
+    };
+    match log {
+        Some(log) => log.write(&line),
+        None => tracing::info!(
+            target: "regmock::request",
+            provider = line.provider,
+            operation = line.operation,
+            method = %line.method,
+            uri = %line.uri,
+            status = line.status,
+            latency_ms = line.latency_ms,
+            request_id = %line.request_id,
+            explain = line.explain,
+            "request"
+        ),
+    }
 }
 
 // Fault injection (see `crate::faults`): the registry, the decision per request and the answers with their delivery.

@@ -40,6 +40,7 @@ pub mod openapi;
 pub mod pipeline;
 pub mod providers;
 pub mod replay;
+pub mod request_log;
 pub mod shared;
 pub mod transport;
 

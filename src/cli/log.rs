@@ -47,6 +47,14 @@ impl BatchedStderr {
     }
 }
 
+impl BatchedStderr {
+    /// Adds one whole line (the request log's direct path, see `regmock::request_log`).
+    pub(crate) fn write_line(&self, line: &[u8]) {
+        // Writing to the buffer cannot fail.
+        let _ = (&*self.0).write_all(line);
+    }
+}
+
 impl Buffer {
     /// Writes the collected lines to stderr. The lock is held while writing, so batches keep their order; a stderr
     /// nobody reads blocks the logging requests as unbuffered writes would.

@@ -164,23 +164,31 @@ fn parse_style(s: &str) -> Result<SwrErrorStyle, String> {
     }
 }
 
-/// Installs the request log: stderr (in batches, see `log.rs`), so the banner on stdout stays machine-readable;
-/// `RUST_LOG` overrides the level. The guard writes the last lines when dropped.
+/// Installs the log: stderr (in batches, see `log.rs`), so the banner on stdout stays machine-readable; `RUST_LOG`
+/// overrides the level. Request lines take the direct path of `regmock::request_log` unless stderr is a terminal
+/// (where tracing colours them). The guard writes the last lines when dropped.
 fn init_log(args: &ServeArgs) -> Flushed {
+    use regmock::request_log::{Format, RequestLog};
     use tracing_subscriber::EnvFilter;
     let default = if args.quiet { "warn" } else { "regmock=info" };
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
     let (writer, flushed) = BatchedStderr::start();
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(writer)
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()));
+        .with_writer(writer.clone())
+        .with_ansi(ansi);
+    let json = args.log_format == "json";
     // A second subscriber (never in the binary) would only be refused: nothing to report.
-    let _ = if args.log_format == "json" {
+    let _ = if json {
         builder.json().flatten_event(true).try_init()
     } else {
         builder.try_init()
     };
+    if !ansi && tracing::enabled!(target: "regmock::request", tracing::Level::INFO) {
+        let format = if json { Format::Json } else { Format::Human };
+        RequestLog::new(format, move |line| writer.write_line(line)).install();
+    }
     flushed
 }
 

@@ -81,7 +81,8 @@ pub fn utc_date(timestamp: i64) -> Option<String> {
         return None;
     }
     let time = chrono::DateTime::from_timestamp(timestamp, 0)?;
-    Some(time.format("%Y-%m-%d").to_string())
+    // `NaiveDate`'s display is `YYYY-MM-DD` for these years, without parsing a strftime pattern per request.
+    Some(time.date_naive().to_string())
 }
 
 /// The CredentialScope, `<date>/<service>/tc3_request`.

@@ -7,7 +7,7 @@ use crate::http::Request;
 use crate::pipeline::{Ctx, KeyPair};
 use crate::shared::crypto::{EMPTY_SHA256, constant_time_eq, hex_lower, hmac_sha256, sha256_hex};
 use crate::shared::query;
-use chrono::{DateTime, NaiveDateTime, TimeDelta, Utc};
+use chrono::{DateTime, TimeDelta, Utc};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 /// Undocumented: how far `X-Sdk-Date` may be from the emulator's clock. The SDK does not say; 15 minutes is Huawei
@@ -82,9 +82,8 @@ fn verify_signature(ctx: &Ctx<'_>, req: &Request, header: &str) -> Result<(), Ap
     let date_text = req
         .header_value("X-Sdk-Date")
         .ok_or_else(|| bad("X-Sdk-Date header is missing"))?;
-    let date = NaiveDateTime::parse_from_str(date_text.trim(), "%Y%m%dT%H%M%SZ")
-        .map_err(|_| bad("X-Sdk-Date is not YYYYMMDDTHHMMSSZ"))?
-        .and_utc();
+    let date = crate::shared::time::parse_compact(date_text.trim())
+        .ok_or_else(|| bad("X-Sdk-Date is not YYYYMMDDTHHMMSSZ"))?;
     let skew = (ctx.now - date).abs();
     // Test-only quirk hook (quirks.rs): inert unless a self-test sets it.
     if skew > MAX_SKEW && !super::quirks::active(ctx, super::quirks::SwrQuirk::ClockSkewNotChecked)
