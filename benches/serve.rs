@@ -5,7 +5,7 @@
 //! Run with `cargo bench --bench serve` (or `benches/run.sh`). The bare server is this binary started again with
 //! `--bare ADDR BODY_FILE CONTENT_TYPE`; `SERVE_WRK_SECS` changes the wrk duration, `SERVE_COLD_RUNS` the number of
 //! cold starts, and `SERVE_PROFILE=1` records `perf` samples of regmock during its first wrk run (to
-//! `target/serve.perf.data`). `SERVE_REGMOCK=PATH` measures another `regmock` binary (an earlier build) instead, and
+//! `target/tmp/serve.perf.data`). `SERVE_REGMOCK=PATH` measures another `regmock` binary (an earlier build) instead, and
 //! `SERVE_COLD_ONLY=1` stops after the cold start.
 #![allow(clippy::unwrap_used, missing_docs)]
 
