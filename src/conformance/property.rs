@@ -210,6 +210,26 @@ impl Needle {
     }
 }
 
+/// [`check`] for a filter property whose cases are judged against an ambiguity's alternatives: the cases share `data`
+/// and one [`Fits`], and the alternatives that explained every case are then recorded as observed for `ambiguity`.
+pub(crate) async fn check_fitted<S, D>(
+    cx: &mut Cx,
+    strategy: S,
+    data: D,
+    case: for<'a> fn(&'a mut Cx, &'a (D, Fits), S::Value) -> CaseFuture<'a>,
+    ambiguity: &str,
+) -> Result<(), Stop>
+where
+    S: Strategy,
+    S::Tree: Send,
+    D: Send + Sync,
+{
+    let ctx = (data, Fits::default());
+    check(cx, strategy, &ctx, case).await?;
+    cx.observe_fits(ambiguity, &ctx.1.get());
+    Ok(())
+}
+
 /// The alternatives of an ambiguity that explained every case of a filter property so far: a target must answer all
 /// cases with one matching. Shared by the cases (and the shrink steps) of one check.
 #[derive(Debug, Default)]

@@ -693,10 +693,7 @@ pub(super) fn repos_filter(cx: &mut Cx) -> BoxFuture<'_> {
     Box::pin(async move {
         let base = cx.trusted(0..1, "swr.repos.page.concat")?.remove(0).items;
         // A needle for each of namespace, name and category: a failure shrinks towards the first repository's.
-        let ctx = (base, Fits::default());
-        property::check(cx, needles(), &ctx, repo_filter_case).await?;
-        cx.observe_fits("swr.repos.fuzzy", &ctx.1.get());
-        Ok(())
+        property::check_fitted(cx, needles(), base, repo_filter_case, "swr.repos.fuzzy").await
     })
 }
 
@@ -887,10 +884,8 @@ pub(super) fn tags_filter(cx: &mut Cx) -> BoxFuture<'_> {
     Box::pin(async move {
         let walks = cx.trusted(1..cx.walks.len(), "swr.tags.page.concat")?;
         // (walk, needle): a failure shrinks towards the first walk's first name, whole.
-        let ctx = (walks, Fits::default());
-        property::check(cx, (0..ctx.0.len(), needles()), &ctx, tag_filter_case).await?;
-        cx.observe_fits("swr.tags.tag-match", &ctx.1.get());
-        Ok(())
+        let strategy = (0..walks.len(), needles());
+        property::check_fitted(cx, strategy, walks, tag_filter_case, "swr.tags.tag-match").await
     })
 }
 

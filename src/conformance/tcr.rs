@@ -543,10 +543,8 @@ pub(super) fn fuzzy(cx: &mut Cx) -> BoxFuture<'_> {
     Box::pin(async move {
         let walks = cx.trusted(0..cx.walks.len(), "tcr.images.offset-is-page")?;
         // (walk, needle): a failure shrinks towards the first walk's first name, whole.
-        let ctx = (walks, Fits::default());
-        property::check(cx, (0..ctx.0.len(), needles()), &ctx, fuzzy_case).await?;
-        cx.observe_fits("tcr.image-version.fuzzy", &ctx.1.get());
-        Ok(())
+        let strategy = (0..walks.len(), needles());
+        property::check_fitted(cx, strategy, walks, fuzzy_case, "tcr.image-version.fuzzy").await
     })
 }
 
