@@ -336,18 +336,7 @@ fn log_request(
     };
     match log {
         Some(log) => log.write(&line),
-        None => tracing::info!(
-            target: "regmock::request",
-            provider = line.provider,
-            operation = line.operation,
-            method = %line.method,
-            uri = %line.uri,
-            status = line.status,
-            latency_ms = line.latency_ms,
-            request_id = %line.request_id,
-            explain = line.explain,
-            "request"
-        ),
+        None => line.trace(),
     }
 }
 

@@ -9,7 +9,7 @@
 
 use serde::Serialize;
 use std::cell::RefCell;
-use std::fmt::Write as _;
+use std::io::Write as _;
 use std::sync::OnceLock;
 
 /// The fields of one request's line, in the order both formats print them.
@@ -31,6 +31,25 @@ pub struct Line<'a> {
     pub request_id: &'a str,
     /// The `X-Regmock-Explain` text of an explained failure, or empty.
     pub explain: &'a str,
+}
+
+impl Line<'_> {
+    /// Emits the line as a `tracing` event (target `regmock::request`, level INFO), which tracing-subscriber's
+    /// formats print as [`RequestLog`] does: the path taken when no log is installed.
+    pub(crate) fn trace(&self) {
+        tracing::info!(
+            target: "regmock::request",
+            provider = self.provider,
+            operation = self.operation,
+            method = %self.method,
+            uri = %self.uri,
+            status = self.status,
+            latency_ms = self.latency_ms,
+            request_id = %self.request_id,
+            explain = self.explain,
+            "request"
+        );
+    }
 }
 
 /// How lines are written: tracing-subscriber's default text format, or its JSON format with the fields flattened.
@@ -78,7 +97,7 @@ impl RequestLog {
     pub fn write(&self, line: &Line<'_>) {
         thread_local! {
             // One buffer per thread, reused: a line is formatted for every request.
-            static BUF: RefCell<String> = const { RefCell::new(String::new()) };
+            static BUF: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
         }
         BUF.with_borrow_mut(|buf| {
             buf.clear();
@@ -87,8 +106,8 @@ impl RequestLog {
                 Format::Human => human(buf, &timestamp, line),
                 Format::Json => json(buf, &timestamp, line),
             }
-            buf.push('\n');
-            (self.write)(buf.as_bytes());
+            buf.push(b'\n');
+            (self.write)(buf);
         });
     }
 }
@@ -99,8 +118,8 @@ pub(crate) fn installed() -> Option<&'static RequestLog> {
 }
 
 /// tracing-subscriber's `Full` format without colours: text fields in `Debug` form, the others in `Display` form.
-fn human(buf: &mut String, timestamp: &str, l: &Line<'_>) {
-    // Writing to a String cannot fail.
+fn human(buf: &mut Vec<u8>, timestamp: &str, l: &Line<'_>) {
+    // Writing to a Vec cannot fail.
     let _ = write!(
         buf,
         "{timestamp}  INFO regmock::request: request provider={:?} operation={:?} method={} uri={} status={} \
@@ -110,7 +129,7 @@ fn human(buf: &mut String, timestamp: &str, l: &Line<'_>) {
 }
 
 /// tracing-subscriber's JSON format with `flatten_event(true)`.
-fn json(buf: &mut String, timestamp: &str, line: &Line<'_>) {
+fn json(buf: &mut Vec<u8>, timestamp: &str, line: &Line<'_>) {
     #[derive(Serialize)]
     struct Record<'a> {
         timestamp: &'a str,
@@ -127,16 +146,15 @@ fn json(buf: &mut String, timestamp: &str, line: &Line<'_>) {
         line,
         target: "regmock::request",
     };
-    // Plain strings and numbers: serialising cannot fail, and JSON is UTF-8.
-    if let Ok(text) = serde_json::to_string(&record) {
-        buf.push_str(&text);
-    }
+    // Plain strings and numbers into a Vec: serialising cannot fail.
+    let _ = serde_json::to_writer(buf, &record);
 }
 
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
+    use std::sync::{Arc, Mutex};
 
     const LINE: Line<'static> = Line {
         provider: "swr",
@@ -149,26 +167,64 @@ mod tests {
         explain: "a \"quoted\"\nline",
     };
 
+    fn formatted(format: fn(&mut Vec<u8>, &str, &Line<'_>)) -> String {
+        let mut buf = Vec::new();
+        format(&mut buf, "2026-12-01T18:31:31.030101Z", &LINE);
+        String::from_utf8(buf).unwrap()
+    }
+
+    /// What tracing-subscriber prints for [`Line::trace`], without its timestamp (which cannot be fixed).
+    fn traced(json: bool) -> String {
+        #[derive(Clone, Default)]
+        struct Captured(Arc<Mutex<Vec<u8>>>);
+        impl std::io::Write for Captured {
+            fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+                self.0.lock().unwrap().extend_from_slice(bytes);
+                Ok(bytes.len())
+            }
+            fn flush(&mut self) -> std::io::Result<()> {
+                Ok(())
+            }
+        }
+        let captured = Captured::default();
+        let writer = captured.clone();
+        let builder = tracing_subscriber::fmt()
+            .with_writer(move || writer.clone())
+            .with_ansi(false)
+            .without_time();
+        if json {
+            let subscriber = builder.json().flatten_event(true).finish();
+            tracing::subscriber::with_default(subscriber, || LINE.trace());
+        } else {
+            tracing::subscriber::with_default(builder.finish(), || LINE.trace());
+        }
+        String::from_utf8(captured.0.lock().unwrap().clone()).unwrap()
+    }
+
     #[test]
     fn the_human_line_is_tracings_default_format() {
-        let mut buf = String::new();
-        human(&mut buf, "2026-12-01T18:31:31.030101Z", &LINE);
+        let line = formatted(human);
         assert_eq!(
-            buf,
+            line,
             "2026-12-01T18:31:31.030101Z  INFO regmock::request: request provider=\"swr\" \
              operation=\"list_repos_details\" method=GET uri=/v2/manage/repos?limit=1 status=200 \
              latency_ms=0.15303699999999998 request_id=c9a78468366146b29e4deea0b9db363f \
              explain=\"a \\\"quoted\\\"\\nline\""
         );
+        // tracing prints the same after its timestamp and one space.
+        let after_time = line.split_once(' ').unwrap().1;
+        assert_eq!(traced(false), format!("{after_time}\n"));
     }
 
     #[test]
     fn the_json_line_is_tracings_flattened_json_format() {
-        let mut buf = String::new();
-        json(&mut buf, "2026-12-01T18:31:31.030101Z", &LINE);
+        let line = formatted(json);
         assert_eq!(
-            buf,
+            line,
             r#"{"timestamp":"2026-12-01T18:31:31.030101Z","level":"INFO","message":"request","provider":"swr","operation":"list_repos_details","method":"GET","uri":"/v2/manage/repos?limit=1","status":200,"latency_ms":0.15303699999999998,"request_id":"c9a78468366146b29e4deea0b9db363f","explain":"a \"quoted\"\nline","target":"regmock::request"}"#
         );
+        // tracing prints the same fields in the same order, only without the timestamp.
+        let without_time = line.replace(r#""timestamp":"2026-12-01T18:31:31.030101Z","#, "");
+        assert_eq!(traced(true), format!("{without_time}\n"));
     }
 }

@@ -341,8 +341,8 @@ fn short_address_forms_listen_on_loopback_and_bad_ones_say_the_expected_form() {
     assert!(err.contains("HOST:PORT") && err.contains(":PORT"), "{err}");
 }
 
-/// Starts `serve` with `extra`, sends one SWR and one TCR request, stops it, and returns its stderr lines.
-fn request_log(extra: &[&str]) -> Vec<String> {
+/// Starts `serve` with `extra` and its default log level, stderr piped; returns the child and its base URL.
+fn spawn_logging(extra: &[&str]) -> (std::process::Child, String) {
     let mut child = regmock()
         .args(["serve", "--addr", "127.0.0.1:0"])
         .args(extra)
@@ -360,6 +360,12 @@ fn request_log(extra: &[&str]) -> Vec<String> {
         .unwrap()
         .to_string();
     std::thread::spawn(move || for _ in lines {});
+    (child, base)
+}
+
+/// Starts `serve` with `extra`, sends one SWR and one TCR request, stops it, and returns its stderr lines.
+fn request_log(extra: &[&str]) -> Vec<String> {
+    let (child, base) = spawn_logging(extra);
     let rt = tokio::runtime::Runtime::new().unwrap();
     rt.block_on(async {
         common::send(&base, &common::swr_get("/v2/manage/repos?limit=1")).await;
@@ -380,6 +386,33 @@ fn request_log(extra: &[&str]) -> Vec<String> {
         .lines()
         .map(str::to_string)
         .collect()
+}
+
+#[test]
+fn a_request_line_is_written_while_serve_keeps_running() {
+    let (mut child, base) = spawn_logging(&[]);
+    let (tx, rx) = std::sync::mpsc::channel();
+    let stderr = child.stderr.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            let _ = tx.send(line);
+        }
+    });
+    tokio::runtime::Runtime::new()
+        .unwrap()
+        .block_on(common::send(
+            &base,
+            &common::swr_get("/v2/manage/repos?limit=1"),
+        ));
+    // Lines are written in batches, at the latest 50 ms after the request; this bound only absorbs a slow machine.
+    let line = rx.recv_timeout(std::time::Duration::from_secs(10));
+    let _ = child.kill();
+    let _ = child.wait();
+    let line = line.expect("no request line while serve was running");
+    assert!(
+        line.contains("INFO regmock::request: request provider=\"swr\""),
+        "{line}"
+    );
 }
 
 #[test]

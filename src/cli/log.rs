@@ -59,12 +59,16 @@ impl Buffer {
     /// Writes the collected lines to stderr. The lock is held while writing, so batches keep their order; a stderr
     /// nobody reads blocks the logging requests as unbuffered writes would.
     fn write_out(&self) {
-        let mut buf = self.0.lock().unwrap_or_else(PoisonError::into_inner);
-        if !buf.is_empty() {
-            // A closed stderr is not a reason to stop serving.
-            let _ = io::stderr().write_all(&buf);
-            buf.clear();
-        }
+        drain(&mut self.0.lock().unwrap_or_else(PoisonError::into_inner));
+    }
+}
+
+/// Writes `buf` to stderr and empties it.
+fn drain(buf: &mut Vec<u8>) {
+    if !buf.is_empty() {
+        // A closed stderr is not a reason to stop serving.
+        let _ = io::stderr().write_all(buf);
+        buf.clear();
     }
 }
 
@@ -73,8 +77,7 @@ impl Write for &Buffer {
         let mut buf = self.0.lock().unwrap_or_else(PoisonError::into_inner);
         buf.extend_from_slice(bytes);
         if buf.len() >= BATCH_BYTES {
-            let _ = io::stderr().write_all(&buf);
-            buf.clear();
+            drain(&mut buf);
         }
         Ok(bytes.len())
     }
