@@ -81,8 +81,8 @@ enum Unread {
     TimedOut,
 }
 
-/// What a request's answer may depend on besides the request: who sent it and the socket faults of its connection.
-#[derive(Clone, Default)]
+/// What a request's answer may depend on besides the request: who sent it and the socket faults of its connection
+/// (shared by the connection's requests through an `Arc`).
 struct Peer {
     /// The client's address; `None` when the router is served by something other than this server.
     addr: Option<SocketAddr>,
