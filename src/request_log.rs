@@ -118,14 +118,42 @@ pub(crate) fn installed() -> Option<&'static RequestLog> {
 }
 
 /// tracing-subscriber's `Full` format without colours: text fields in `Debug` form, the others in `Display` form.
+///
+/// Written piece by piece rather than with one `write!`: the formatting machinery cost more than the rest of the line.
 fn human(buf: &mut Vec<u8>, timestamp: &str, l: &Line<'_>) {
+    buf.extend_from_slice(timestamp.as_bytes());
+    buf.extend_from_slice(b"  INFO regmock::request: request provider=");
+    push_debug(buf, l.provider);
+    buf.extend_from_slice(b" operation=");
+    push_debug(buf, l.operation);
+    buf.extend_from_slice(b" method=");
+    buf.extend_from_slice(l.method.as_bytes());
+    buf.extend_from_slice(b" uri=");
+    buf.extend_from_slice(l.uri.as_bytes());
     // Writing to a Vec cannot fail.
     let _ = write!(
         buf,
-        "{timestamp}  INFO regmock::request: request provider={:?} operation={:?} method={} uri={} status={} \
-         latency_ms={:?} request_id={} explain={:?}",
-        l.provider, l.operation, l.method, l.uri, l.status, l.latency_ms, l.request_id, l.explain
+        " status={} latency_ms={:?} request_id=",
+        l.status, l.latency_ms
     );
+    buf.extend_from_slice(l.request_id.as_bytes());
+    buf.extend_from_slice(b" explain=");
+    push_debug(buf, l.explain);
+}
+
+/// `text` as `{:?}` prints it: quoted, with Rust's escapes. Printable ASCII without `"` or `\` (nearly every field)
+/// is its own escape and is copied; anything else goes through `Debug`.
+fn push_debug(buf: &mut Vec<u8>, text: &str) {
+    if text
+        .bytes()
+        .all(|b| (b' '..=b'~').contains(&b) && b != b'"' && b != b'\\')
+    {
+        buf.push(b'"');
+        buf.extend_from_slice(text.as_bytes());
+        buf.push(b'"');
+    } else {
+        let _ = write!(buf, "{text:?}");
+    }
 }
 
 /// tracing-subscriber's JSON format with `flatten_event(true)`.
@@ -199,6 +227,25 @@ mod tests {
             tracing::subscriber::with_default(builder.finish(), || LINE.trace());
         }
         String::from_utf8(captured.0.lock().unwrap().clone()).unwrap()
+    }
+
+    #[test]
+    fn text_fields_are_written_as_debug_writes_them() {
+        for text in [
+            "",
+            "plain-text_1.2",
+            "it's",
+            "a \"quoted\" word",
+            "back\\slash",
+            "tab\tnew\nline",
+            "\u{7f}del",
+            "caf\u{e9} \u{200b}",
+            "~ !#$%&()*+,-./:;<=>?@[]^_`{|}",
+        ] {
+            let mut buf = Vec::new();
+            push_debug(&mut buf, text);
+            assert_eq!(String::from_utf8(buf).unwrap(), format!("{text:?}"));
+        }
     }
 
     #[test]

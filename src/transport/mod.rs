@@ -15,19 +15,26 @@ fn request_from_parts(
     headers: &axum::http::HeaderMap,
     body: Vec<u8>,
 ) -> Request {
+    let mut pairs = Vec::with_capacity(headers.len());
+    pairs.extend(
+        headers
+            .iter()
+            .map(|(n, v)| (n.as_str().to_string(), header_text(v.as_bytes()))),
+    );
     Request {
         method: method.as_str().to_string(),
         path: path.to_string(),
         query: query.map(str::to_string),
-        headers: headers
-            .iter()
-            .map(|(n, v)| {
-                (
-                    n.as_str().to_string(),
-                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                )
-            })
-            .collect(),
+        headers: pairs,
         body,
+    }
+}
+
+/// A header value as text. Nearly every value is ASCII, which `from_utf8` checks several bytes at a time; the lossy
+/// conversion, only for the rest, goes character by character.
+fn header_text(value: &[u8]) -> String {
+    match std::str::from_utf8(value) {
+        Ok(text) => text.to_string(),
+        Err(_) => String::from_utf8_lossy(value).into_owned(),
     }
 }

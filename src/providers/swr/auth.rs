@@ -112,11 +112,14 @@ fn verify_signature(ctx: &Ctx<'_>, req: &Request, header: &str) -> Result<(), Ap
             "SignedHeaders names {missing:?}, which the request does not have"
         ))
     })?;
-    let string_to_sign = format!(
-        "{ALGORITHM}\n{}\n{}",
+    let string_to_sign = [
+        ALGORITHM,
+        "\n",
         date_text.trim(),
-        sha256_hex(canonical.as_bytes())
-    );
+        "\n",
+        &sha256_hex(canonical.as_bytes()),
+    ]
+    .concat();
     let expected = hex_lower(&hmac_sha256(secret.as_bytes(), string_to_sign.as_bytes()));
     if constant_time_eq(expected.as_bytes(), auth.signature.as_bytes())
         || super::quirks::active(ctx, super::quirks::SwrQuirk::SignatureNotChecked)

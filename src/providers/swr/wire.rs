@@ -14,6 +14,9 @@ fn tag_time(t: DateTime<Utc>) -> String {
     crate::shared::time::seconds(t)
 }
 
+// Paths are joined rather than `format!`ed: one allocation of the exact size, a fraction of `format!`'s cost, for
+// every item of every list.
+
 /// One item of `GET /v2/manage/repos` (SDK model `ShowReposResp`).
 #[derive(Debug, Serialize)]
 pub struct ShowReposResp<'a> {
@@ -59,8 +62,8 @@ impl<'a> ShowReposResp<'a> {
             // Reserved fields: the documented example shows them empty.
             logo: "",
             url: "",
-            path: format!("{}/{}/{}", reg.address, namespace, repo.name),
-            internal_path: format!("{}/{}/{}", reg.internal_address, namespace, repo.name),
+            path: [reg.address.as_str(), namespace, &repo.name].join("/"),
+            internal_path: [reg.internal_address.as_str(), namespace, &repo.name].join("/"),
             domain_name: &reg.domain_name,
             namespace,
             tags: repo.tags.iter().map(|t| t.name.as_str()).collect(),
@@ -102,11 +105,26 @@ impl TagFields {
             manifest: tag.manifest_text(),
             digest: tag.digest.clone(),
             schema: tag.schema,
-            path: format!("{}/{}/{}:{}", reg.address, namespace, repo.name, tag.name),
-            internal_path: format!(
-                "{}/{}/{}:{}",
-                reg.internal_address, namespace, repo.name, tag.name
-            ),
+            path: [
+                &reg.address,
+                "/",
+                namespace,
+                "/",
+                &repo.name,
+                ":",
+                &tag.name,
+            ]
+            .concat(),
+            internal_path: [
+                &reg.internal_address,
+                "/",
+                namespace,
+                "/",
+                &repo.name,
+                ":",
+                &tag.name,
+            ]
+            .concat(),
             size: tag.size,
             is_trusted: tag.is_trusted,
             created: tag_time(tag.created),

@@ -6,22 +6,22 @@ use serde::Serialize;
 
 /// The DescribeImages body (`{"Response": {...}}`).
 #[derive(Debug, Serialize)]
-pub struct DescribeImagesResponse {
+pub struct DescribeImagesResponse<'a> {
     #[serde(rename = "Response")]
-    response: DescribeImagesBody,
+    response: DescribeImagesBody<'a>,
 }
 
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "PascalCase")]
-struct DescribeImagesBody {
+struct DescribeImagesBody<'a> {
     request_id: String,
-    image_info_list: Vec<TcrImageInfo>,
+    image_info_list: Vec<TcrImageInfo<'a>>,
     total_count: u64,
 }
 
-impl DescribeImagesResponse {
+impl<'a> DescribeImagesResponse<'a> {
     /// One page of images, the total of all matches and the request id.
-    pub fn new(images: Vec<TcrImageInfo>, total: usize, request_id: String) -> Self {
+    pub fn new(images: Vec<TcrImageInfo<'a>>, total: usize, request_id: String) -> Self {
         DescribeImagesResponse {
             response: DescribeImagesBody {
                 request_id,
@@ -32,30 +32,30 @@ impl DescribeImagesResponse {
     }
 }
 
-/// One image (SDK model `TcrImageInfo`).
+/// One image (SDK model `TcrImageInfo`). It borrows what it can from the tag: a page is projected for every request.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "PascalCase")]
-pub struct TcrImageInfo {
-    digest: Digest,
-    image_version: String,
+pub struct TcrImageInfo<'a> {
+    digest: &'a Digest,
+    image_version: &'a str,
     size: u64,
     update_time: String,
     kind: String,
-    kms_signature: String,
+    kms_signature: &'a str,
 }
 
-impl TcrImageInfo {
+impl<'a> TcrImageInfo<'a> {
     /// Projects a tag. `Kind` is `Artifact::<manifest media type>` as in the example; an unsigned image has an empty
     /// `KmsSignature` (undocumented; the field is always present in the example).
-    pub fn new(tag: &Tag) -> Self {
+    pub fn new(tag: &'a Tag) -> Self {
         TcrImageInfo {
-            digest: tag.digest.clone(),
-            image_version: String::from(tag.name.as_str()),
+            digest: &tag.digest,
+            image_version: tag.name.as_str(),
             size: tag.size,
             // Microseconds, as in the example (`2022-08-06T07:31:01.207374Z`).
             update_time: crate::shared::time::micros(tag.updated),
-            kind: format!("Artifact::{}", tag.manifest_media_type()),
-            kms_signature: tag.kms_signature().unwrap_or_default().to_string(),
+            kind: ["Artifact::", tag.manifest_media_type()].concat(),
+            kms_signature: tag.kms_signature().unwrap_or_default(),
         }
     }
 }
