@@ -7,6 +7,11 @@
 //! cold starts, and `SERVE_PROFILE=1` records `perf` samples of regmock during its first wrk run (to
 //! `target/tmp/serve.perf.data`). `SERVE_REGMOCK=PATH` measures another `regmock` binary (an earlier build) instead, and
 //! `SERVE_COLD_ONLY=1` stops after the cold start.
+//!
+//! With valgrind installed, the run ends with the instructions each server executes per request (callgrind, the same
+//! signed call over one keep-alive connection): unlike times and rates, these counts do not move with the load of a
+//! shared machine, so a change of a few percent shows. `SERVE_INSTR_REQUESTS` sets how many requests are counted
+//! (default 2000), `SERVE_INSTR_ONLY=1` runs only that part.
 #![allow(clippy::unwrap_used, missing_docs)]
 
 use regmock::Emulator;
@@ -35,6 +40,11 @@ fn main() {
         bare_server(&args[1], &args[2], &args[3]);
         return;
     }
+    let instr_requests = env_or("SERVE_INSTR_REQUESTS", 2000);
+    if std::env::var_os("SERVE_INSTR_ONLY").is_some() {
+        instructions(instr_requests);
+        return;
+    }
     let runs: usize = env_or("SERVE_COLD_RUNS", 25);
     cold_start(runs);
     if std::env::var_os("SERVE_COLD_ONLY").is_some() {
@@ -50,6 +60,7 @@ fn main() {
     } else {
         println!("wrk not found: throughput skipped (apt-get install wrk)");
     }
+    instructions(instr_requests);
 }
 
 fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
@@ -87,8 +98,13 @@ fn free_port() -> u16 {
         .port()
 }
 
-/// The raw HTTP/1.1 bytes of `req` sent to `port`.
+/// The raw HTTP/1.1 bytes of `req` sent to `port`, asking the server to close the connection after the answer.
 fn wire(req: &Request, port: u16) -> Vec<u8> {
+    wire_with(req, port, "close")
+}
+
+/// The raw HTTP/1.1 bytes of `req` sent to `port`, with `Connection: <connection>`.
+fn wire_with(req: &Request, port: u16, connection: &str) -> Vec<u8> {
     let target = match &req.query {
         Some(q) => format!("{}?{q}", req.path),
         None => req.path.clone(),
@@ -103,7 +119,7 @@ fn wire(req: &Request, port: u16) -> Vec<u8> {
         }
     }
     out.push_str(&format!(
-        "Content-Length: {}\r\nConnection: close\r\n\r\n",
+        "Content-Length: {}\r\nConnection: {connection}\r\n\r\n",
         req.body.len()
     ));
     let mut bytes = out.into_bytes();
@@ -516,4 +532,146 @@ fn rss_over_requests(total: u64, extra: &[&str]) {
         (max / first.max(1.0) - 1.0) * 100.0,
         trend.join(" ")
     );
+}
+
+/// Sends `raw` on a keep-alive connection and reads one answer whole (both servers send a `Content-Length`); returns
+/// its status.
+fn keep_alive_exchange(conn: &mut std::io::BufReader<TcpStream>, raw: &[u8]) -> u16 {
+    use std::io::BufRead;
+    conn.get_mut().write_all(raw).unwrap();
+    let (mut status, mut length) = (0, 0);
+    let mut line = String::new();
+    loop {
+        line.clear();
+        assert!(conn.read_line(&mut line).unwrap() > 0, "connection closed");
+        let trimmed = line.trim_end();
+        if trimmed.is_empty() {
+            break;
+        }
+        if let Some(code) = trimmed.strip_prefix("HTTP/1.1 ") {
+            status = code.get(..3).and_then(|c| c.parse().ok()).unwrap_or(0);
+        } else if let Some((name, value)) = trimmed.split_once(':')
+            && name.eq_ignore_ascii_case("content-length")
+        {
+            length = value.trim().parse().unwrap();
+        }
+    }
+    let mut body = vec![0; length];
+    conn.read_exact(&mut body).unwrap();
+    status
+}
+
+/// `cmd` run under callgrind with instrumentation off until [`count_instructions`] turns it on.
+fn under_callgrind(cmd: &Command, out: &Path) -> Command {
+    let mut wrapped = Command::new("valgrind");
+    wrapped
+        .args(["--tool=callgrind", "--instr-atstart=no"])
+        .arg(format!("--callgrind-out-file={}", out.display()))
+        .arg(cmd.get_program())
+        .args(cmd.get_args());
+    wrapped
+}
+
+fn callgrind_control(args: &[&str], pid: u32) {
+    let status = Command::new("callgrind_control")
+        .args(args)
+        .arg(pid.to_string())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success(), "callgrind_control {args:?}");
+}
+
+/// Instructions per request of the server `cmd` starts (under callgrind) for `requests` sends of `req`, after 200 sends
+/// to warm up.
+fn count_instructions(cmd: &Command, port: u16, req: &Request, requests: u32, out: &Path) -> f64 {
+    let dump = PathBuf::from(format!("{}.1", out.display()));
+    let _ = std::fs::remove_file(&dump);
+    let (child, _) = start(under_callgrind(cmd, out), port, &wire(req, port));
+    let raw = wire_with(req, port, "keep-alive");
+    let mut conn = std::io::BufReader::new(TcpStream::connect(("127.0.0.1", port)).unwrap());
+    for _ in 0..200 {
+        assert_eq!(keep_alive_exchange(&mut conn, &raw), 200);
+    }
+    callgrind_control(&["--instr=on"], child.id());
+    for _ in 0..requests {
+        assert_eq!(keep_alive_exchange(&mut conn, &raw), 200);
+    }
+    callgrind_control(&["--instr=off"], child.id());
+    callgrind_control(&["--dump"], child.id());
+    let t0 = Instant::now();
+    let total = loop {
+        let text = std::fs::read_to_string(&dump).unwrap_or_default();
+        if let Some(total) = text
+            .lines()
+            .find_map(|l| l.strip_prefix("totals: "))
+            .and_then(|t| t.trim().parse::<u64>().ok())
+        {
+            break total;
+        }
+        assert!(t0.elapsed() < Duration::from_secs(30), "no callgrind dump");
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    stop(child);
+    total as f64 / f64::from(requests)
+}
+
+/// Instructions per request, regmock and the bare server, for each provider's signed example call.
+fn instructions(requests: u32) {
+    if Command::new("valgrind").arg("--version").output().is_err() {
+        println!("valgrind not found: instruction counts skipped (apt-get install valgrind)");
+        return;
+    }
+    println!(
+        "instructions a request (callgrind, {requests} requests on one keep-alive connection after 200 to warm up; \
+         valgrind hides the CPU's SHA extensions, so SHA-256 runs in software and regmock's counts include about 3,000 \
+         instructions a hash block that the CPU does in a few hundred):"
+    );
+    println!(
+        "{:<6} {:>12} {:>12} {:>8}",
+        "call", "regmock", "bare", "ratio"
+    );
+    let dir = scratch();
+    let key = KeyPair {
+        access_key: "regmock-access-key".into(),
+        secret_key: "regmock-secret-key".into(),
+    };
+    for provider in Emulator::embedded().providers() {
+        let name = provider.id().as_str();
+        let port = free_port();
+        let mut req = provider.example();
+        provider.sign(
+            &mut req,
+            &key,
+            chrono::Utc::now(),
+            &format!("127.0.0.1:{port}"),
+        );
+        let ours = count_instructions(
+            &regmock_cmd(port, &["--rate-limit", "off"]),
+            port,
+            &req,
+            requests,
+            &dir.join(format!("{name}.callgrind")),
+        );
+        // The bare server returns the bytes regmock answered, measured without valgrind.
+        let (plain, _) = start(
+            regmock_cmd(port, &["--rate-limit", "off"]),
+            port,
+            &wire(&req, port),
+        );
+        let (_, content_type, body) = exchange(port, &wire(&req, port)).unwrap();
+        stop(plain);
+        let body_file = dir.join(format!("{name}.instr.body"));
+        std::fs::write(&body_file, &body).unwrap();
+        let bare_port = free_port();
+        let bare = count_instructions(
+            &bare_cmd(bare_port, &body_file, &content_type),
+            bare_port,
+            &req,
+            requests,
+            &dir.join(format!("{name}.bare.callgrind")),
+        );
+        println!("{name:<6} {ours:>12.0} {bare:>12.0} {:>8.2}", ours / bare);
+    }
 }
