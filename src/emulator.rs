@@ -247,6 +247,7 @@ impl Emulator {
             request_id: crate::pipeline::request_id(),
             limiter: &self.inner.limiter,
             rejection,
+            operation: std::cell::Cell::new(None),
         };
         let started = std::time::Instant::now();
         let provider = self.inner.providers.iter().find(|p| p.claims(req));
@@ -277,6 +278,18 @@ fn client_request_id(resp: &Response, ctx: &Ctx<'_>) -> String {
         .map_or_else(|| ctx.request_id.hyphenated().to_string(), str::to_string)
 }
 
+/// The operation `req` names: as the pipeline routed it, else (an injected fault answered before the pipeline ran)
+/// routed here.
+fn operation(
+    provider: Option<&'static dyn Provider>,
+    req: &Request,
+    ctx: &Ctx<'_>,
+) -> Option<&'static str> {
+    ctx.operation
+        .get()
+        .or_else(|| provider.and_then(|p| p.operation(req)))
+}
+
 /// What the journal keeps of one request and its answer.
 fn journal_entry(
     provider: Option<&'static dyn Provider>,
@@ -302,7 +315,7 @@ fn journal_entry(
         body_size: req.body.len(),
         body_truncated,
         provider: provider.map(|p| p.id().as_str().to_string()),
-        operation: provider.and_then(|p| p.operation(req)).map(str::to_string),
+        operation: operation(provider, req, ctx).map(str::to_string),
         status: resp.status,
         request_id: client_request_id(resp, ctx),
     }
@@ -324,7 +337,7 @@ fn log_request(
     let (request_id, uri) = (client_request_id(resp, ctx), req.target());
     let line = crate::request_log::Line {
         provider: provider.map_or("-", |p| p.id().as_str()),
-        operation: provider.and_then(|p| p.operation(req)).unwrap_or("-"),
+        operation: operation(provider, req, ctx).unwrap_or("-"),
         method: &req.method,
         uri: &uri,
         status: resp.status,

@@ -66,6 +66,9 @@ pub struct Ctx<'a> {
     pub limiter: &'a RateLimiter,
     /// Set when the transport refused the request before reading it whole.
     pub rejection: Option<Rejection>,
+    /// The operation, set by the pipeline once it has routed the request (`None` before, or when nothing routed): the
+    /// request log and the journal name it without routing the request a second time.
+    pub operation: std::cell::Cell<Option<&'static str>>,
 }
 
 /// What the pipeline needs an error code for; each provider maps these to its own catalogue.
@@ -269,6 +272,7 @@ fn steps<S: Spec>(spec: &S, ctx: &Ctx<'_>, req: &Request) -> Result<Response, Ap
         }
     }
     let route = spec.route(req)?;
+    ctx.operation.set(Some(spec.operation(&route)));
     if !ctx.options.no_auth {
         spec.authenticate(ctx, req, &route)?;
     }

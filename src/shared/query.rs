@@ -13,6 +13,11 @@ use percent_encoding::percent_decode_str;
 /// assert_eq!(regmock::shared::query::decode("a+b%7C"), "a+b|");
 /// ```
 pub fn decode(s: &str) -> String {
+    // Most paths and values have no escape: copied as they are, without the decoder's byte-by-byte UTF-8 check (the
+    // text is a `str` already). Decoding runs several times a request.
+    if !s.contains('%') {
+        return s.to_string();
+    }
     percent_decode_str(s).decode_utf8_lossy().into_owned()
 }
 

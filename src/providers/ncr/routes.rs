@@ -38,17 +38,12 @@ pub fn route(method: &str, path: &str) -> Option<TagListRoute> {
         return None;
     }
     let (prefix, region) = REGIONS.iter().find(|(p, _)| path.starts_with(p))?;
-    let rest = &path[prefix.len()..];
-    match rest.split('/').collect::<Vec<_>>().as_slice() {
-        ["", "repositories", registry, image, "tags"]
-            if !registry.is_empty() && !image.is_empty() =>
-        {
-            Some(TagListRoute {
-                region,
-                registry: decode(registry),
-                image: decode(image),
-            })
-        }
-        _ => None,
-    }
+    let rest = path[prefix.len()..].strip_prefix("/repositories/")?;
+    let (registry, rest) = rest.split_once('/')?;
+    let (image, rest) = rest.split_once('/')?;
+    (rest == "tags" && !registry.is_empty() && !image.is_empty()).then(|| TagListRoute {
+        region,
+        registry: decode(registry),
+        image: decode(image),
+    })
 }
