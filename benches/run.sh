@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Every benchmark of BENCHMARKS.md in one run, on loopback only and bounded in time:
 #   million  1,000,000 tags: load, bytes per tag, each documented query (ratios to a serde_json baseline)
-#   serve    cold start and, with wrk installed, throughput and p99 against a bare axum server it builds itself
+#   serve    cold start and, with wrk installed, throughput and p99 against a bare axum server it builds itself;
+#            with valgrind installed, instructions a request of both
 #   dispatch the original core bench (small dataset, 1M-tag repository list, loopback load with reqwest)
 #
 # Usage: benches/run.sh [--before REV]
