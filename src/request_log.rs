@@ -96,19 +96,51 @@ impl RequestLog {
     /// Formats `line` and writes it.
     pub fn write(&self, line: &Line<'_>) {
         thread_local! {
-            // One buffer per thread, reused: a line is formatted for every request.
-            static BUF: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
+            // One buffer and one timestamp per thread, reused: a line is formatted for every request.
+            static BUF: RefCell<(Vec<u8>, Timestamp)> = RefCell::new((Vec::new(), Timestamp::default()));
         }
-        BUF.with_borrow_mut(|buf| {
+        BUF.with_borrow_mut(|(buf, timestamp)| {
             buf.clear();
-            let timestamp = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Micros, true);
+            let timestamp = timestamp.at(chrono::Utc::now());
             match self.format {
-                Format::Human => human(buf, &timestamp, line),
-                Format::Json => json(buf, &timestamp, line),
+                Format::Human => human(buf, timestamp, line),
+                Format::Json => json(buf, timestamp, line),
             }
             buf.push(b'\n');
             (self.write)(buf);
         });
+    }
+}
+
+/// tracing-subscriber's timestamp (RFC 3339, microseconds, `Z`), kept up to the second: formatting a whole timestamp
+/// cost more than the rest of a line, and lines mostly come many to the second.
+#[derive(Default)]
+struct Timestamp {
+    /// The whole second `text` shows.
+    second: Option<i64>,
+    text: String,
+}
+
+impl Timestamp {
+    /// `now` as text: the date and time up to the second rebuilt only when the second changes, then the microseconds.
+    fn at(&mut self, now: chrono::DateTime<chrono::Utc>) -> &str {
+        if self.second != Some(now.timestamp()) {
+            self.second = Some(now.timestamp());
+            self.text = now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+            // Without its `Z`, followed by a placeholder the microseconds replace.
+            self.text.pop();
+            self.text.push_str(".000000Z");
+        }
+        // A leap second's fraction runs past a million; chrono prints it as 60.xxxxxx, which this does not.
+        let micros = now.timestamp_subsec_micros().min(999_999);
+        self.text.truncate(self.text.len() - ".000000Z".len());
+        self.text.push('.');
+        for place in [100_000, 10_000, 1_000, 100, 10, 1] {
+            self.text
+                .push(char::from(b'0' + (micros / place % 10) as u8));
+        }
+        self.text.push('Z');
+        &self.text
     }
 }
 
@@ -227,6 +259,26 @@ mod tests {
             tracing::subscriber::with_default(builder.finish(), || LINE.trace());
         }
         String::from_utf8(captured.0.lock().unwrap().clone()).unwrap()
+    }
+
+    #[test]
+    fn the_timestamp_is_chronos_rfc3339_with_microseconds() {
+        let mut timestamp = Timestamp::default();
+        for (secs, nanos) in [
+            (1_796_155_841, 0),
+            (1_796_155_841, 5_000),
+            (1_796_155_841, 999_999_999),
+            (1_796_155_842, 123_456_789),
+            (0, 1_000),
+            (253_402_300_799, 999_999_000),
+            (951_782_400, 42_000),
+        ] {
+            let now = chrono::DateTime::from_timestamp(secs, nanos).unwrap();
+            assert_eq!(
+                timestamp.at(now),
+                now.to_rfc3339_opts(chrono::SecondsFormat::Micros, true)
+            );
+        }
     }
 
     #[test]
