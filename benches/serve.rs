@@ -339,13 +339,25 @@ fn rss_kb(pid: u32) -> u64 {
         .unwrap_or(0)
 }
 
-fn throughput(secs: u64) {
-    let dir = scratch();
-    let emulator = Emulator::embedded();
+/// `provider`'s example call, signed with the default key for a server on `port`.
+fn signed_example(provider: &dyn regmock::pipeline::Provider, port: u16) -> Request {
     let key = KeyPair {
         access_key: "regmock-access-key".into(),
         secret_key: "regmock-secret-key".into(),
     };
+    let mut req = provider.example();
+    provider.sign(
+        &mut req,
+        &key,
+        chrono::Utc::now(),
+        &format!("127.0.0.1:{port}"),
+    );
+    req
+}
+
+fn throughput(secs: u64) {
+    let dir = scratch();
+    let emulator = Emulator::embedded();
     // The documented TCR limit (100 requests/second) would refuse most of the load: measure serving, not refusing.
     let port = free_port();
     let probe = swr_probe();
@@ -374,13 +386,7 @@ fn throughput(secs: u64) {
     );
     let mut profiled = std::env::var_os("SERVE_PROFILE").is_none();
     for provider in emulator.providers() {
-        let mut req = provider.example();
-        provider.sign(
-            &mut req,
-            &key,
-            chrono::Utc::now(),
-            &format!("127.0.0.1:{port}"),
-        );
+        let req = signed_example(*provider, port);
         let (status, content_type, body) = exchange(port, &wire(&req, port)).unwrap();
         assert_eq!(
             status,
@@ -633,20 +639,10 @@ fn instructions(requests: u32) {
         "call", "regmock", "bare", "ratio"
     );
     let dir = scratch();
-    let key = KeyPair {
-        access_key: "regmock-access-key".into(),
-        secret_key: "regmock-secret-key".into(),
-    };
     for provider in Emulator::embedded().providers() {
         let name = provider.id().as_str();
         let port = free_port();
-        let mut req = provider.example();
-        provider.sign(
-            &mut req,
-            &key,
-            chrono::Utc::now(),
-            &format!("127.0.0.1:{port}"),
-        );
+        let req = signed_example(*provider, port);
         let ours = count_instructions(
             &regmock_cmd(port, &["--rate-limit", "off"]),
             port,

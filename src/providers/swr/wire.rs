@@ -14,8 +14,12 @@ fn tag_time(t: DateTime<Utc>) -> String {
     crate::shared::time::seconds(t)
 }
 
-// Paths are joined rather than `format!`ed: one allocation of the exact size, a fraction of `format!`'s cost, for
-// every item of every list.
+/// `address/namespace/repo`, with `:tag` when given. Joined rather than `format!`ed: one allocation of the exact
+/// size, a fraction of `format!`'s cost, for every item of every list.
+fn image_path(address: &str, namespace: &str, repo: &str, tag: Option<&str>) -> String {
+    let tag = tag.map_or([""; 2], |t| [":", t]);
+    [address, "/", namespace, "/", repo, tag[0], tag[1]].concat()
+}
 
 /// One item of `GET /v2/manage/repos` (SDK model `ShowReposResp`).
 #[derive(Debug, Serialize)]
@@ -62,8 +66,8 @@ impl<'a> ShowReposResp<'a> {
             // Reserved fields: the documented example shows them empty.
             logo: "",
             url: "",
-            path: [reg.address.as_str(), namespace, &repo.name].join("/"),
-            internal_path: [reg.internal_address.as_str(), namespace, &repo.name].join("/"),
+            path: image_path(&reg.address, namespace, &repo.name, None),
+            internal_path: image_path(&reg.internal_address, namespace, &repo.name, None),
             domain_name: &reg.domain_name,
             namespace,
             tags: repo.tags.iter().map(|t| t.name.as_str()).collect(),
@@ -105,26 +109,13 @@ impl TagFields {
             manifest: tag.manifest_text(),
             digest: tag.digest.clone(),
             schema: tag.schema,
-            path: [
-                &reg.address,
-                "/",
-                namespace,
-                "/",
-                &repo.name,
-                ":",
-                &tag.name,
-            ]
-            .concat(),
-            internal_path: [
+            path: image_path(&reg.address, namespace, &repo.name, Some(&tag.name)),
+            internal_path: image_path(
                 &reg.internal_address,
-                "/",
                 namespace,
-                "/",
                 &repo.name,
-                ":",
-                &tag.name,
-            ]
-            .concat(),
+                Some(&tag.name),
+            ),
             size: tag.size,
             is_trusted: tag.is_trusted,
             created: tag_time(tag.created),
