@@ -15,17 +15,14 @@ fn request_from_parts(
     headers: &axum::http::HeaderMap,
     body: Vec<u8>,
 ) -> Request {
-    let mut pairs = Vec::with_capacity(headers.len());
-    pairs.extend(
-        headers
-            .iter()
-            .map(|(n, v)| (n.as_str().to_string(), header_text(v.as_bytes()))),
-    );
     Request {
         method: method.as_str().to_string(),
         path: path.to_string(),
         query: query.map(str::to_string),
-        headers: pairs,
+        headers: headers
+            .iter()
+            .map(|(n, v)| (n.as_str().to_string(), header_text(v.as_bytes())))
+            .collect(),
         body,
     }
 }

@@ -68,7 +68,9 @@ enum Raw<'a> {
     /// A JSON number: the integer, when it is one that fits `i64` (as `Value::as_i64` reads it).
     Number(Option<i64>),
     Text(Cow<'a, str>),
-    /// A JSON array or object.
+    /// A JSON object's members, in order (the body itself; a parameter that is an object is refused whole).
+    Object(Vec<(Cow<'a, str>, Raw<'a>)>),
+    /// A JSON array.
     Other,
 }
 
@@ -112,8 +114,11 @@ impl<'de> Visitor<'de> for RawVisitor {
         Ok(Raw::Other)
     }
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Raw<'de>, A::Error> {
-        while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
-        Ok(Raw::Other)
+        let mut members = Vec::new();
+        while let Some((Key(key), value)) = map.next_entry::<Key<'de>, Raw<'de>>()? {
+            members.push((key, value));
+        }
+        Ok(Raw::Object(members))
     }
 }
 
@@ -126,53 +131,6 @@ impl<'de> Deserialize<'de> for Key<'de> {
             Raw::Text(text) => Ok(Key(text)),
             _ => Err(de::Error::custom("a key that is not a string")),
         }
-    }
-}
-
-/// A JSON body: the members of an object, in order, or `NotObject` for any other JSON value.
-enum Body<'a> {
-    Object(Vec<(Cow<'a, str>, Raw<'a>)>),
-    NotObject,
-}
-
-impl<'de> Deserialize<'de> for Body<'de> {
-    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        struct BodyVisitor;
-        impl<'de> Visitor<'de> for BodyVisitor {
-            type Value = Body<'de>;
-            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                f.write_str("a JSON value")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Body<'de>, A::Error> {
-                let mut members = Vec::new();
-                while let Some((Key(key), value)) = map.next_entry::<Key<'de>, Raw<'de>>()? {
-                    members.push((key, value));
-                }
-                Ok(Body::Object(members))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Body<'de>, A::Error> {
-                RawVisitor.visit_seq(seq).map(|_| Body::NotObject)
-            }
-            fn visit_unit<E>(self) -> Result<Body<'de>, E> {
-                Ok(Body::NotObject)
-            }
-            fn visit_bool<E>(self, _: bool) -> Result<Body<'de>, E> {
-                Ok(Body::NotObject)
-            }
-            fn visit_i64<E>(self, _: i64) -> Result<Body<'de>, E> {
-                Ok(Body::NotObject)
-            }
-            fn visit_u64<E>(self, _: u64) -> Result<Body<'de>, E> {
-                Ok(Body::NotObject)
-            }
-            fn visit_f64<E>(self, _: f64) -> Result<Body<'de>, E> {
-                Ok(Body::NotObject)
-            }
-            fn visit_str<E>(self, _: &str) -> Result<Body<'de>, E> {
-                Ok(Body::NotObject)
-            }
-        }
-        deserializer.deserialize_any(BodyVisitor)
     }
 }
 
@@ -263,12 +221,12 @@ pub fn parse_silent(
     let pairs: Vec<(Cow<'_, str>, Raw<'_>)> = match route {
         Route::DescribeImagesJson => {
             let body = if req.body.iter().all(u8::is_ascii_whitespace) {
-                Body::Object(Vec::new())
+                Raw::Object(Vec::new())
             } else {
                 serde_json::from_slice(&req.body)
                     .map_err(|e| invalid(format!("The request body is not valid JSON ({e}).")))?
             };
-            let Body::Object(mut members) = body else {
+            let Raw::Object(mut members) = body else {
                 return Err(invalid("The request body must be a JSON object.".into()));
             };
             // In key order, as a JSON object map holds them: the unknown parameter named is the first in that order.
@@ -391,18 +349,26 @@ mod tests {
     use super::*;
     use serde_json::Value;
 
-    /// What the body parser makes of `json`, and what it made of it when it read a `serde_json::Value`.
-    fn both(json: &str) -> (Raw<'_>, Raw<'static>) {
-        let raw: Raw<'_> = serde_json::from_str(json).unwrap();
-        let value: Value = serde_json::from_str(json).unwrap();
-        let expected = match value {
+    /// What the parser made of a value when it read a `serde_json::Value`.
+    fn from_value(value: Value) -> Raw<'static> {
+        match value {
             Value::Null => Raw::Null,
             Value::Bool(b) => Raw::Bool(b),
             Value::Number(n) => Raw::Number(n.as_i64()),
             Value::String(s) => Raw::Text(Cow::Owned(s)),
-            Value::Array(_) | Value::Object(_) => Raw::Other,
-        };
-        (raw, expected)
+            Value::Array(_) => Raw::Other,
+            Value::Object(map) => Raw::Object(
+                map.into_iter()
+                    .map(|(k, v)| (Cow::Owned(k), from_value(v)))
+                    .collect(),
+            ),
+        }
+    }
+
+    /// What the body parser makes of `json`, and what it made of it when it read a `serde_json::Value`.
+    fn both(json: &str) -> (Raw<'_>, Raw<'static>) {
+        let raw: Raw<'_> = serde_json::from_str(json).unwrap();
+        (raw, from_value(serde_json::from_str(json).unwrap()))
     }
 
     #[test]
@@ -428,18 +394,19 @@ mod tests {
     }
 
     #[test]
-    fn a_body_that_is_not_an_object_is_told_apart_from_invalid_json() {
-        for json in ["[]", "[1,{}]", "1", "\"x\"", "null", "true", "-1.5"] {
-            let body: Body<'_> = serde_json::from_str(json).unwrap();
-            assert!(matches!(body, Body::NotObject), "{json}");
-        }
-        assert!(serde_json::from_str::<Body<'_>>("{").is_err());
-        let Body::Object(members) =
-            serde_json::from_str(r#"{"b": 1, "a\u0062": "x", "b": 2}"#).unwrap()
+    fn an_object_keeps_its_members_in_order_with_escaped_keys_decoded() {
+        let Raw::Object(members) =
+            serde_json::from_str(r#"{"b": 1, "a\u0062": "x", "b": {"c": []}}"#).unwrap()
         else {
             panic!("an object");
         };
         let keys: Vec<&str> = members.iter().map(|(k, _)| k.as_ref()).collect();
         assert_eq!(keys, ["b", "ab", "b"]);
+        assert_eq!(members[0].1, Raw::Number(Some(1)));
+        assert_eq!(
+            members[2].1,
+            Raw::Object(vec![(Cow::Borrowed("c"), Raw::Other)])
+        );
+        assert!(serde_json::from_str::<Raw<'_>>("{").is_err());
     }
 }
