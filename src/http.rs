@@ -63,14 +63,8 @@ impl Request {
     /// The request target exactly as received: path, plus `?query` when a query was sent.
     pub fn target(&self) -> String {
         match &self.query {
-            // Built by hand: `format!` costs several times as much, and this is written for every request's log line.
-            Some(q) => {
-                let mut target = String::with_capacity(self.path.len() + 1 + q.len());
-                target.push_str(&self.path);
-                target.push('?');
-                target.push_str(q);
-                target
-            }
+            // Joined: `format!` costs several times as much, and this is written for every request's log line.
+            Some(q) => [self.path.as_str(), "?", q].concat(),
             None => self.path.clone(),
         }
     }

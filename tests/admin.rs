@@ -140,6 +140,39 @@ fn the_journal_keeps_the_last_n_of_n_plus_k_requests() {
     assert_eq!(emu.journal().entries(None).len(), 5);
 }
 
+/// The operation is named whether the pipeline routed the request or an injected vendor fault answered it without
+/// running the pipeline, and left out when the request routes nowhere.
+#[test]
+fn the_journal_names_the_operation_however_the_request_was_answered() {
+    let emu = with_journal(3);
+    emu.dispatch(&common::swr_get(&format!("{BUSYBOX_TAGS}?limit=1")));
+    emu.faults()
+        .add(regmock::faults::FaultRule::parse("error=503,provider=swr").unwrap())
+        .unwrap();
+    assert_eq!(
+        emu.dispatch(&common::swr_get(&format!("{BUSYBOX_TAGS}?limit=2")))
+            .status,
+        503
+    );
+    emu.faults().clear();
+    emu.dispatch(&common::swr_get("/v2/manage/nowhere"));
+    let all = json_of(&call(&emu, "GET", "/__regmock/requests", None));
+    let operations: Vec<&Value> = all["requests"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| &e["operation"])
+        .collect();
+    assert_eq!(
+        operations,
+        [
+            &json!("list_repository_tags"),
+            &json!("list_repository_tags"),
+            &Value::Null
+        ]
+    );
+}
+
 #[test]
 fn journal_bodies_are_text_or_base64_and_cut_at_64_kib() {
     let emu = with_journal(3);
