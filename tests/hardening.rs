@@ -456,6 +456,52 @@ async fn r9_a_client_that_never_reads_is_disconnected_after_the_write_timeout() 
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn r9_a_client_that_reads_too_slowly_is_disconnected_after_the_answer_timeout() {
+    // Given a server with one connection slot and a short answer timeout (and long other timeouts, so only the answer
+    // timeout can free the slot)
+    let server = server(Limits {
+        max_connections: 1,
+        answer_timeout: SHORT,
+        write_timeout: BOUND,
+        header_timeout: BOUND,
+        request_timeout: BOUND,
+        ..Limits::default()
+    })
+    .await;
+    // And a client that reads its answers whole and at once: it is not cut off
+    let (request, total) = big_answers(5);
+    let mut quick = Raw::connect(&server).await;
+    quick.send(&request).await;
+    for _ in 0..5 {
+        assert_eq!(quick.answer().await.unwrap().status, 200);
+    }
+    drop(quick);
+    // When a client asks for megabytes and reads 4 KiB every 20 ms: every write progresses, the whole would take
+    // minutes
+    let (stuck, total_slow) = stuck_client(&server).await;
+    let slow = tokio::spawn(async move {
+        let mut slow = Raw {
+            stream: stuck,
+            buf: Vec::new(),
+        };
+        let mut got = 0;
+        let mut chunk = [0u8; 4096];
+        while let Ok(Ok(n @ 1..)) = tokio::time::timeout(BOUND, slow.stream.read(&mut chunk)).await
+        {
+            got += n;
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+        got
+    });
+    // Then a well-behaved client is served: the slow connection was closed to free the slot
+    assert_served(&server).await;
+    // And the slow client got only part of what it asked for before the close
+    let got = within("the slow client's close", slow).await.unwrap();
+    assert!(got < total_slow, "{got} of {total_slow} bytes");
+    assert!(total > 0);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn r9_slow_answers_do_not_stall_a_trivial_one() {
     // Given 300,000 tags in one SWR repository: listing it renders every tag name (3.4 MB, the documented body), which
     // stays slow however well tags are indexed (a filtered tag list over them is not slow enough any more)
@@ -693,6 +739,7 @@ async fn r9_serve_flags_set_the_limits() {
         "--header-timeout",
         "--request-timeout",
         "--write-timeout",
+        "--answer-timeout",
         "--max-connections",
     ] {
         let out = Command::new(env!("CARGO_BIN_EXE_regmock"))

@@ -60,6 +60,10 @@ pub(crate) struct ServeArgs {
     /// Seconds an answer may wait for the client to read it; then the connection is closed.
     #[arg(long, value_name = "SECS", default_value_t = Limits::default().write_timeout.as_secs(), value_parser = seconds())]
     write_timeout: u64,
+    /// Seconds to write an answer, from its first byte; then the connection is closed (a client that reads, but too
+    /// slowly).
+    #[arg(long, value_name = "SECS", default_value_t = Limits::default().answer_timeout.as_secs(), value_parser = seconds())]
+    answer_timeout: u64,
     /// Connections served at once; further ones wait to be accepted until one ends.
     #[arg(long, value_name = "N", default_value_t = Limits::default().max_connections, value_parser = at_least_one)]
     max_connections: usize,
@@ -133,6 +137,7 @@ impl ServeArgs {
             header_timeout: Duration::from_secs(self.header_timeout),
             request_timeout: Duration::from_secs(self.request_timeout),
             write_timeout: Duration::from_secs(self.write_timeout),
+            answer_timeout: Duration::from_secs(self.answer_timeout),
             max_connections: self.max_connections,
             ..Limits::default()
         }

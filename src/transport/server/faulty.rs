@@ -6,6 +6,7 @@
 //! end of the head is found as the first `\r\n\r\n` after arming: HTTP/1 answers are written in order, and the next
 //! request of the connection is not read before this answer is written.
 
+use super::answer_clock::AnswerClock;
 use super::{App, own_answer};
 use crate::faults::SocketFault;
 use crate::http::{Request, Response};
@@ -116,23 +117,33 @@ struct Drip {
     sleep: Option<Pin<Box<Sleep>>>,
 }
 
-/// The connection's stream, with the socket faults armed on its slot applied to what hyper writes.
+/// The connection's stream, with the socket faults armed on its slot applied to what hyper writes, and clean answers
+/// held to the answer timeout.
 pub(super) struct FaultyIo {
     inner: Pin<Box<TimeoutWriter<TcpStream>>>,
     slot: SocketFaultSlot,
     state: State,
+    clock: AnswerClock,
 }
 
 impl FaultyIo {
     pub(super) fn new(
         inner: Pin<Box<TimeoutWriter<TcpStream>>>,
         slot: SocketFaultSlot,
+        answer_timeout: Duration,
     ) -> FaultyIo {
         FaultyIo {
             inner,
             slot,
             state: State::Clean,
+            clock: AnswerClock::new(answer_timeout),
         }
+    }
+
+    /// The end of a drip: the connection goes on as usual, the next answer on its own clock.
+    fn drip_done(&mut self) {
+        self.state = State::Clean;
+        self.clock.restart();
     }
 
     /// Resets instead of closing: `SO_LINGER` 0 makes the close that follows (hyper drops the stream on the error
@@ -191,7 +202,10 @@ impl AsyncWrite for FaultyIo {
             };
         }
         let (allowed, is_body) = match &mut this.state {
-            State::Clean => return this.inner.as_mut().poll_write(cx, buf),
+            State::Clean => {
+                this.clock.before_write()?;
+                return this.inner.as_mut().poll_write(cx, buf);
+            }
             State::Dead => return Poll::Ready(Err(io::ErrorKind::BrokenPipe.into())),
             State::Faulting {
                 head_window,
@@ -218,8 +232,9 @@ impl AsyncWrite for FaultyIo {
                     .saturating_sub(*body_written);
                 if body_left == 0 {
                     if let SocketFault::Drip { .. } = armed.fault {
-                        // The whole answer is out: the connection goes on as usual.
-                        this.state = State::Clean;
+                        // The whole answer is out: what follows is clean.
+                        this.drip_done();
+                        this.clock.before_write()?;
                         return this.inner.as_mut().poll_write(cx, buf);
                     }
                     return Poll::Ready(Err(this.close()));
@@ -266,6 +281,7 @@ impl AsyncWrite for FaultyIo {
         bufs: &[io::IoSlice<'_>],
     ) -> Poll<io::Result<usize>> {
         if matches!(self.state, State::Clean) && !self.slot.is_armed() {
+            self.clock.before_write()?;
             return self.inner.as_mut().poll_write_vectored(cx, bufs);
         }
         // A fault counts the bytes it lets through: one buffer at a time, which a vectored write may do.
@@ -292,7 +308,7 @@ impl AsyncWrite for FaultyIo {
             && *body_written >= armed.fault.body_bytes_sent(armed.body_len)
         {
             if let SocketFault::Drip { .. } = armed.fault {
-                self.state = State::Clean;
+                self.drip_done();
             } else {
                 return Poll::Ready(Err(self.close()));
             }
@@ -315,6 +331,11 @@ impl AsyncRead for FaultyIo {
         cx: &mut Context<'_>,
         buf: &mut ReadBuf<'_>,
     ) -> Poll<io::Result<()>> {
-        self.inner.as_mut().poll_read(cx, buf)
+        let before = buf.filled().len();
+        ready!(self.inner.as_mut().poll_read(cx, buf))?;
+        if buf.filled().len() > before {
+            self.clock.restart();
+        }
+        Poll::Ready(Ok(()))
     }
 }

@@ -10,8 +10,9 @@
 //! - the handler reads the body: too large or malformed is the provider's own error (through
 //!   [`Emulator::reject`](crate::Emulator::reject)); not received within the request timeout is a `408` with
 //!   `X-Request-Id`, and the connection is closed.
-//! - the connection: a client that leaves its answer unread is disconnected after the write timeout, and connections
-//!   beyond the connection limit wait in the listen backlog until one ends.
+//! - the connection: a client that leaves its answer unread is disconnected after the write timeout, one that reads it
+//!   too slowly after the answer timeout, and connections beyond the connection limit wait in the listen backlog until
+//!   one ends.
 
 use hyper::server::conn::http1;
 use hyper_util::rt::TokioTimer;
@@ -57,6 +58,11 @@ pub struct Limits {
     /// Time a write of the answer may wait for the client to read; beyond it the connection is closed, so a client
     /// that never reads holds its answer's memory for this long at most. Default 30 s.
     pub write_timeout: Duration,
+    /// Time to write what a client asked for, counted from the first byte written after the client last sent
+    /// something; beyond it the connection is closed (at most a write timeout later, if a write is waiting then). So
+    /// a client that reads, but so slowly that each write still progresses within the write timeout, holds an answer
+    /// for this long at most. Answers under a drip fault are not held to it. Default 60 s.
+    pub answer_timeout: Duration,
     /// Connections served at once; more wait, unaccepted, until one ends. Default 1024.
     pub max_connections: usize,
 }
@@ -69,6 +75,7 @@ impl Default for Limits {
             header_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(30),
             write_timeout: Duration::from_secs(30),
+            answer_timeout: Duration::from_secs(60),
             max_connections: 1024,
         }
     }

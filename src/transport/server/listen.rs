@@ -76,7 +76,11 @@ pub(super) async fn serve(
             async move { Ok::<_, Infallible>(to_http(respond(&app, &peer, req).await)) }
         });
         let conn = http1.serve_connection(
-            TokioIo::new(FaultyIo::new(Box::pin(stream), socket_faults)),
+            TokioIo::new(FaultyIo::new(
+                Box::pin(stream),
+                socket_faults,
+                limits.answer_timeout,
+            )),
             service,
         );
         let conn = graceful.watch(conn);

@@ -21,6 +21,7 @@
 //!
 //! Limits (head and body size, timeouts, connections) are described in [`Limits`].
 
+mod answer_clock;
 mod dispatch;
 mod faulty;
 mod limits;
