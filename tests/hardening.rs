@@ -616,6 +616,25 @@ async fn r9_pipelined_requests_get_their_answers_in_order() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn header_names_go_out_as_the_docs_spell_them() {
+    // The official Huawei Java SDK looks `Content-Range` up case-sensitively: under hyper's default lower case it
+    // read null.
+    let server = server(Limits::default()).await;
+    let mut conn = Raw::connect(&server).await;
+    conn.send(SWR_LIST).await;
+    let resp = conn.answer().await.unwrap();
+    let names: Vec<&str> = resp.headers.iter().map(|(n, _)| n.as_str()).collect();
+    for documented in [
+        "Content-Range",
+        "X-Request-Id",
+        "Content-Type",
+        "Content-Length",
+    ] {
+        assert!(names.contains(&documented), "{documented} in {names:?}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn r9_cleartext_http2_is_not_served_and_http1_is() {
     let server = server(Limits::default()).await;
     // Given a client that opens with HTTP/2 prior knowledge: the preface, then an empty SETTINGS frame

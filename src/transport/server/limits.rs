@@ -89,7 +89,11 @@ impl Limits {
         builder
             .timer(TokioTimer::new())
             .header_read_timeout(self.header_timeout)
-            .max_header_size(self.max_header_bytes);
+            .max_header_size(self.max_header_bytes)
+            // hyper writes header names in lower case unless told otherwise, and cannot keep the case a provider
+            // gave them. Title case is the documented spelling (`Content-Range`, `X-Request-Id`), and the official
+            // Huawei Java SDK finds `Content-Range` only under it: it looks the name up case-sensitively.
+            .title_case_headers(true);
         if self.max_header_bytes > HYPER_MAX_BUF {
             // Otherwise the read buffer, not the header limit, would cut a large head.
             builder.max_buf_size(self.max_header_bytes);
