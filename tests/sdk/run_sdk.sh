@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
 # Builds regmock once, starts `regmock serve` on a random loopback port and runs each official-SDK check against it.
-# Usage: tests/sdk/run_sdk.sh PYTHON SCRIPT...   (e.g. .venv/bin/python tests/sdk/swr_sdk_check.py)
+# Usage: tests/sdk/run_sdk.sh INTERPRETER SCRIPT...   (each run as `INTERPRETER SCRIPT BASE_URL`), e.g.
+#   tests/sdk/run_sdk.sh .venv/bin/python tests/sdk/swr_sdk_check.py
+#   tests/sdk/run_sdk.sh node tests/sdk/node/swr_sdk_check.js   (after `npm ci` in tests/sdk/node)
 # Relative paths are taken from the current directory, else from the repository root. Every script runs, even
 # after one failed; the exit status is 1 if any failed. CARGO_TARGET_DIR, if set, is where the binary is built.
 set -euo pipefail
-[ "$#" -ge 2 ] || { echo "usage: $0 PYTHON SCRIPT..." >&2; exit 2; }
+[ "$#" -ge 2 ] || { echo "usage: $0 INTERPRETER SCRIPT..." >&2; exit 2; }
 
 absolute() {  # relative to the current directory if it exists there, else left relative to the repository root
   case "$1" in
@@ -12,8 +14,8 @@ absolute() {  # relative to the current directory if it exists there, else left 
     *) if [ -e "$1" ]; then printf '%s\n' "$PWD/$1"; else printf '%s\n' "$1"; fi ;;
   esac
 }
-python="$1"
-case "$python" in */*) python="$(absolute "$python")" ;; esac  # a bare name (python3) is looked up in PATH
+interpreter="$1"  # a path (.venv/bin/python), or a bare name looked up in PATH (python3, node)
+case "$interpreter" in */*) interpreter="$(absolute "$interpreter")" ;; esac
 shift
 scripts=()
 for script in "$@"; do scripts+=("$(absolute "$script")"); done
@@ -42,7 +44,7 @@ echo "regmock serve at $base"
 status=0
 for script in "${scripts[@]}"; do
   echo "--> $script"
-  "$python" "$script" "$base" || { echo "FAILED: $script" >&2; status=1; }
+  "$interpreter" "$script" "$base" || { echo "FAILED: $script" >&2; status=1; }
   kill -0 "$server" 2>/dev/null || { cat "$log"; echo "regmock serve died during $script" >&2; exit 1; }
 done
 exit "$status"
