@@ -98,9 +98,12 @@ impl Response {
         if serde_json::to_writer(&mut body, value).is_err() {
             body.clear();
         }
+        // Room for the headers a provider and the pipeline add (request id, Content-Range, explain): one allocation.
+        let mut headers = Vec::with_capacity(4);
+        headers.push(("Content-Type".into(), "application/json".into()));
         Response {
             status,
-            headers: vec![("Content-Type".into(), "application/json".into())],
+            headers,
             body,
         }
     }
