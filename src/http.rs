@@ -94,8 +94,12 @@ impl Response {
         // Most answers fit: growing from empty took several reallocations per answer. Just under 1 KiB: glibc serves
         // a request of 1 KiB or more from its large bins, and each such request first consolidates the fast bins.
         let mut body = Vec::with_capacity(1000);
+        // sonic-rs, not serde_json: the same bytes (the whole test suite's bodies and snapshots agree, and every
+        // character up to U+07FF escapes the same), but it escapes strings a vector at a time. serde_json's
+        // byte-by-byte escape (about 10 instructions a byte) was a third of a 100-item SWR tag page's cost; sonic-rs
+        // cut the page's instructions by a quarter (BENCHMARKS.md, "Big pages").
         // Serialising our own wire structs cannot fail: they hold no maps with non-string keys.
-        if serde_json::to_writer(&mut body, value).is_err() {
+        if sonic_rs::to_writer(&mut body, value).is_err() {
             body.clear();
         }
         // Room for the headers a provider and the pipeline add (request id, Content-Range, explain): one allocation.
