@@ -342,8 +342,8 @@ fn rss_kb(pid: u32) -> u64 {
 /// `provider`'s example call, signed with the default key for a server on `port`.
 fn signed_example(provider: &dyn regmock::pipeline::Provider, port: u16) -> Request {
     let key = KeyPair {
-        access_key: "regmock-access-key".into(),
-        secret_key: "regmock-secret-key".into(),
+        access_key: regmock::pipeline::DEFAULT_ACCESS_KEY.into(),
+        secret_key: regmock::pipeline::DEFAULT_SECRET_KEY.into(),
     };
     let mut req = provider.example();
     provider.sign(

@@ -94,8 +94,8 @@ impl Response {
         // Most answers fit: growing from empty took several reallocations per answer. Just under 1 KiB: glibc serves
         // a request of 1 KiB or more from its large bins, and each such request first consolidates the fast bins.
         let mut body = Vec::with_capacity(1000);
-        // sonic-rs, not serde_json: the same bytes (the whole test suite's bodies and snapshots agree, and every
-        // character up to U+07FF escapes the same), but it escapes strings a vector at a time. serde_json's
+        // sonic-rs, not serde_json: the same bytes (the whole test suite's bodies and snapshots agree, and so does
+        // every character up to U+07FF: the test below), but it escapes strings a vector at a time. serde_json's
         // byte-by-byte escape (about 10 instructions a byte) was a third of a 100-item SWR tag page's cost; sonic-rs
         // cut the page's instructions by a quarter (BENCHMARKS.md, "Big pages").
         // Serialising our own wire structs cannot fail: they hold no maps with non-string keys.
@@ -134,4 +134,33 @@ fn find_header<'a>(headers: &'a [(String, String)], name: &str) -> Option<&'a st
         .iter()
         .find(|(n, _)| n.eq_ignore_ascii_case(name))
         .map(|(_, v)| v.as_str())
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::Response;
+
+    /// The answers are rendered by sonic-rs; clients and snapshots expect serde_json's bytes. Every character up to
+    /// U+07FF (all of ASCII's escapes among them), the line separators, a BOM, an emoji and a key that needs escaping.
+    #[test]
+    fn json_bodies_are_the_bytes_serde_json_writes() {
+        let mut texts: Vec<String> = (0u32..0x800)
+            .filter_map(char::from_u32)
+            .map(|c| format!("a{c}b"))
+            .collect();
+        texts.extend(["\u{2028}\u{2029}", "\u{feff}", "😀", "</script>", ""].map(String::from));
+        for text in &texts {
+            assert_eq!(
+                Response::json(200, text).body,
+                serde_json::to_vec(text).unwrap(),
+                "{text:?}"
+            );
+        }
+        let value = serde_json::json!({"k\"ey": [1, -2, u64::MAX, null, true, {"nested": "x\ny"}], "n": i64::MIN});
+        assert_eq!(
+            Response::json(200, &value).body,
+            serde_json::to_vec(&value).unwrap()
+        );
+    }
 }

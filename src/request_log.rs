@@ -118,6 +118,8 @@ impl RequestLog {
 struct Timestamp {
     /// The whole second `text` shows.
     second: Option<i64>,
+    /// `text` up to and including the seconds: what stays while the second does.
+    prefix_len: usize,
     text: String,
 }
 
@@ -127,13 +129,12 @@ impl Timestamp {
         if self.second != Some(now.timestamp()) {
             self.second = Some(now.timestamp());
             self.text = now.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-            // Without its `Z`, followed by a placeholder the microseconds replace.
-            self.text.pop();
-            self.text.push_str(".000000Z");
+            self.text.pop(); // the `Z`, which follows the microseconds
+            self.prefix_len = self.text.len();
         }
         // Only a leap second's fraction runs past a million, and the system clock shows none: the bound keeps six digits.
         let micros = now.timestamp_subsec_micros().min(999_999);
-        self.text.truncate(self.text.len() - ".000000Z".len());
+        self.text.truncate(self.prefix_len);
         self.text.push('.');
         for place in [100_000, 10_000, 1_000, 100, 10, 1] {
             self.text
