@@ -132,7 +132,8 @@ impl Timestamp {
             self.text.pop(); // the `Z`, which follows the microseconds
             self.prefix_len = self.text.len();
         }
-        // Only a leap second's fraction runs past a million, and the system clock shows none: the bound keeps six digits.
+        // Only a leap second's fraction runs past a million, and the system clock shows none: the bound keeps six
+        // digits.
         let micros = now.timestamp_subsec_micros().min(999_999);
         self.text.truncate(self.prefix_len);
         self.text.push('.');
