@@ -127,6 +127,34 @@ fn invalid_datasets_are_refused_with_a_reason() {
 }
 
 #[test]
+fn sizes_stay_in_the_documented_range() {
+    // SWR documents sizes from 0 to 9223372036854775807 (int64): a larger tag is refused, and a repository's total
+    // stops there instead of wrapping to a small number.
+    let dataset = |size: u64| {
+        let tag = |name: &str| {
+            serde_json::json!({"name": name, "digest": format!("sha256:{}", "1".repeat(64)), "size": size,
+                "created": "2026-01-01T00:00:00Z", "updated": "2026-01-01T00:00:00Z"})
+        };
+        serde_json::json!({"registries": [{"provider": "swr", "name": "s", "region": "r", "namespaces": [{"name": "team",
+            "repositories": [{"name": "app", "created_at": "2026-01-01T00:00:00Z",
+                "updated_at": "2026-01-01T00:00:00Z", "tags": [tag("a"), tag("b")]}]}]}]})
+        .to_string()
+    };
+    let err = Dataset::parse("big.json", &dataset(u64::MAX)).unwrap_err();
+    assert!(err.to_string().contains("9223372036854775807"), "{err}");
+    let max = i64::MAX as u64;
+    let data = Dataset::parse("max.json", &dataset(max))
+        .unwrap()
+        .prepare()
+        .unwrap();
+    let emu = common::emulator_with(data, Default::default());
+    let body = emu
+        .dispatch(&common::swr_get("/v2/manage/repos"))
+        .body_json();
+    assert_eq!(body[0]["size"], max, "{body}");
+}
+
+#[test]
 fn synthetic_tags_are_added_and_paged() {
     let data = common::embedded().with_synthetic_tags(5000).unwrap();
     let emu = common::emulator_with(data, Default::default());

@@ -255,6 +255,21 @@ async fn throttle_fault_is_each_vendors_rate_limit_answer() {
     server.stop().await.unwrap();
 }
 
+#[test]
+fn a_429_named_by_code_carries_retry_after_too() {
+    let emu = emulator();
+    for (provider, code) in [(ProviderId::Swr, "APIGW.0308"), (ProviderId::Ncr, "420")] {
+        let resp = emu.dispatch(&example(provider).header("X-Regmock-Fault", code));
+        assert_eq!(resp.status, 429, "{provider:?}");
+        assert_eq!(resp.header_value("Retry-After"), Some("1"), "{provider:?}");
+    }
+    // Other statuses get none.
+    let resp =
+        emu.dispatch(&example(ProviderId::Swr).header("X-Regmock-Fault", "SVCSTG.SWR.4040010"));
+    assert_eq!(resp.status, 404);
+    assert_eq!(resp.header_value("Retry-After"), None);
+}
+
 #[tokio::test]
 async fn vendor_faults_apply_before_authentication() {
     // With authentication on, an unsigned request would be a 401; the injected fault wins.

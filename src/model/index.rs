@@ -678,7 +678,7 @@ impl Prepared {
         let prepared = Prepared {
             tags: Arc::downgrade(tags),
             len: tags.len(),
-            total_size: tags.iter().fold(0u64, |sum, t| sum.wrapping_add(t.size)),
+            total_size: super::total_size(tags),
             index: std::sync::OnceLock::new(),
         };
         if tags.len() >= EAGER_FROM {

@@ -179,17 +179,38 @@ pub struct Repository {
     pub(crate) index: Arc<index::Prepared>,
 }
 
+/// The largest size SWR documents ("Value range: 0 to 9223372036854775807", `i64::MAX`): no tag may be larger, and a
+/// repository's total stops there rather than wrap.
+pub const MAX_SIZE: u64 = i64::MAX as u64;
+
+/// The sum of the tags' sizes, saturating at [`MAX_SIZE`]: tags near the maximum must not wrap to a small total.
+///
+/// ```
+/// let tag = |size| serde_json::from_value::<regmock::model::Tag>(serde_json::json!({"name": "a", "size": size,
+///     "digest": format!("sha256:{}", "a".repeat(64)), "created": "2026-01-01T00:00:00Z",
+///     "updated": "2026-01-01T00:00:00Z"})).unwrap();
+/// assert_eq!(regmock::model::total_size(&[tag(1), tag(2)]), 3);
+/// let max = regmock::model::MAX_SIZE;
+/// assert_eq!(regmock::model::total_size(&[tag(max), tag(max)]), max);
+/// ```
+pub fn total_size(tags: &[Tag]) -> u64 {
+    tags.iter()
+        .fold(0u64, |sum, t| sum.saturating_add(t.size))
+        .min(MAX_SIZE)
+}
+
 fn default_category() -> String {
     "other".to_string()
 }
 
 impl Repository {
-    /// Total size of the repository: the sum of its tags' sizes (precomputed when the dataset is prepared).
+    /// Total size of the repository: the sum of its tags' sizes (precomputed when the dataset is prepared), at most
+    /// [`MAX_SIZE`].
     pub fn size(&self) -> u64 {
         if self.index.is_for(&self.tags) {
             self.index.total_size
         } else {
-            self.tags.iter().fold(0, |sum, t| sum.wrapping_add(t.size))
+            total_size(&self.tags)
         }
     }
 

@@ -558,6 +558,18 @@ mod file {
         2
     }
 
+    /// A size within SWR's documented range (0 to 9223372036854775807): a larger one could not be answered as the
+    /// vendor types it (int64 in the SDKs), so the dataset or the admin change carrying it is refused.
+    fn documented_size<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<u64, D::Error> {
+        let size = u64::deserialize(deserializer)?;
+        if size > crate::model::MAX_SIZE {
+            return Err(serde::de::Error::custom(format!(
+                "size {size} is beyond 9223372036854775807, the documented maximum"
+            )));
+        }
+        Ok(size)
+    }
+
     /// A tag as read; named `Tag` so parse errors name what they always named.
     #[derive(Deserialize)]
     #[serde(rename = "Tag", deny_unknown_fields)]
@@ -574,6 +586,7 @@ mod file {
         pub(super) manifest: Option<String>,
         #[serde(default = "default_schema")]
         pub(super) schema: u8,
+        #[serde(deserialize_with = "documented_size")]
         pub(super) size: u64,
         #[serde(default)]
         pub(super) is_trusted: bool,
@@ -673,6 +686,7 @@ mod file {
         #[serde(default)]
         pub(super) os_version: Option<Arc<str>>,
         pub(super) digest: Digest,
+        #[serde(deserialize_with = "documented_size")]
         pub(super) size: u64,
         #[serde(default = "default_media_type")]
         pub(super) media_type: Arc<str>,

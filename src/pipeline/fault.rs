@@ -79,6 +79,16 @@ pub enum VendorFault {
     },
 }
 
+/// Every `429` carries `Retry-After` (README, "Faults"), also one an `X-Regmock-Fault` code asked for: the official
+/// Huawei SDK waits for it before retrying. `secs` is used when the answer has none yet.
+pub(super) fn with_retry_after(resp: Response, secs: u64) -> Response {
+    if resp.status == 429 && resp.header_value("Retry-After").is_none() {
+        resp.with_header("Retry-After", secs.to_string())
+    } else {
+        resp
+    }
+}
+
 /// The provider's answer for an injected vendor fault, with the request id where the vendor puts it. Routing decides
 /// the code where the provider has one per operation (SWR's show and list internal errors); a request that routes
 /// nowhere gets the provider's code for no operation.
@@ -106,15 +116,15 @@ pub(super) fn inject<S: Spec>(
         },
     };
     let mut resp = spec.render(ctx, &error);
+    let mut retry_after = crate::faults::DEFAULT_RETRY_AFTER_SECS;
     match fault {
         VendorFault::Error {
             status: Some(status),
         } => resp.status = *status,
-        VendorFault::Throttle { retry_after_secs } if resp.status == 429 => {
-            resp = resp.with_header("Retry-After", retry_after_secs.to_string());
-        }
+        VendorFault::Throttle { retry_after_secs } => retry_after = *retry_after_secs,
         _ => {}
     }
+    let resp = with_retry_after(resp, retry_after);
     match S::REQUEST_ID_HEADER {
         Some(name) if resp.header_value(name).is_none() => {
             resp.with_header(name, ctx.request_id.simple().to_string())

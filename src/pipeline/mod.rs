@@ -220,7 +220,10 @@ pub const EXPLAIN_HEADER: &str = "X-Regmock-Explain";
 /// The pipeline every provider runs.
 pub fn run<S: Spec>(spec: &S, ctx: &Ctx<'_>, req: &Request) -> Response {
     let resp = steps(spec, ctx, req).unwrap_or_else(|e| {
-        let resp = spec.render(ctx, &e);
+        let resp = fault::with_retry_after(
+            spec.render(ctx, &e),
+            crate::faults::DEFAULT_RETRY_AFTER_SECS,
+        );
         match &e.explain {
             // Header values must be visible ASCII: newlines of a canonical request become `\n`.
             Some(why) => resp.with_header(EXPLAIN_HEADER, header_safe(why)),

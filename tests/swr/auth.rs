@@ -173,6 +173,36 @@ fn stale_or_future_dates_are_rejected_and_near_ones_accepted() {
 }
 
 #[test]
+fn exactly_fifteen_minutes_is_accepted_either_way_whatever_the_clock_fraction() {
+    // X-Sdk-Date has whole seconds; the clock, 0.7 s past the minute, must not make one side stricter.
+    let now = common::fixed_now() + chrono::TimeDelta::milliseconds(700);
+    let emu = regmock::Emulator::with(
+        common::embedded(),
+        Default::default(),
+        regmock::pipeline::Options {
+            clock: regmock::pipeline::Clock::Fixed(now),
+            ..Default::default()
+        },
+    );
+    for (date, status) in [
+        ("20261124T114500Z", 200), // exactly 15 minutes early
+        ("20261124T121500Z", 200), // exactly 15 minutes late
+        ("20261124T114459Z", 401),
+        ("20261124T121501Z", 401),
+    ] {
+        let mut req = Request::get("/v2/manage/repos");
+        swr_signer::sign(
+            &mut req,
+            "127.0.0.1:8080",
+            date,
+            "regmock-access-key",
+            "regmock-secret-key",
+        );
+        assert_eq!(emu.dispatch(&req).status, status, "{date}");
+    }
+}
+
+#[test]
 fn missing_credentials_are_rejected() {
     let resp = common::emulator().dispatch(&Request::get("/v2/manage/repos"));
     assert_gateway_error(&resp, 401, "APIGW.0301");

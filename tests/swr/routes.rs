@@ -28,6 +28,33 @@ fn repository_with_slash_is_reachable_in_every_spelling() {
 }
 
 #[test]
+fn a_tag_named_tags_is_a_show_tag_and_raw_slashes_still_route() {
+    use regmock::providers::swr::routes::{Route, route};
+    let show = |repository: &str, tag: &str| {
+        Some(Route::ShowRepoTag {
+            namespace: "group".into(),
+            repository: repository.into(),
+            tag: tag.into(),
+        })
+    };
+    let list = |repository: &str| {
+        Some(Route::ListRepositoryTags {
+            namespace: "group".into(),
+            repository: repository.into(),
+        })
+    };
+    let at = |rest: &str| route("GET", &format!("/v2/manage/namespaces/group/repos/{rest}"));
+    assert_eq!(at("busybox/tags/tags"), show("busybox", "tags"));
+    assert_eq!(at("library/nginx/tags/tags"), show("library/nginx", "tags"));
+    assert_eq!(at("busybox%2Ftags/tags"), list("busybox/tags"));
+    assert_eq!(at("tags/tags"), list("tags"));
+    assert_eq!(at("tags/tags/latest"), show("tags", "latest"));
+    assert_eq!(at("a/tags/b/tags"), list("a/tags/b"));
+    assert_eq!(at("tags"), None);
+    assert_eq!(at("tags/latest"), None);
+}
+
+#[test]
 fn list_tags_accepts_a_trailing_slash() {
     let body = ok_body(
         &get("/v2/manage/namespaces/group/repos/busybox/tags/"),

@@ -138,6 +138,24 @@ async fn unsigned_payload_vector_verifies() {
 }
 
 #[test]
+fn a_post_signs_no_query_and_a_get_signs_no_body() {
+    // API 3.0's signature docs: for POST the canonical query string is always empty, for GET the payload is. So the
+    // SDK vectors still verify with a query added to the POST, or a body added to the GET.
+    let mut post = python_post(PY_BODY, PY_AUTH);
+    post.query = Some("Limit=5".into());
+    nginx_ok(&at_vector_time().dispatch(&post));
+    let mut get = python_get(GET_QUERY, GET_AUTH);
+    get.body = b"ignored".to_vec();
+    nginx_ok(&at_vector_time().dispatch(&get));
+    // and the query still counts for the GET
+    let get = python_get(&GET_QUERY.replace("Limit=20", "Limit=21"), GET_AUTH);
+    assert_tcr_error(
+        &at_vector_time().dispatch(&get),
+        "AuthFailure.SignatureFailure",
+    );
+}
+
+#[test]
 fn unsigned_payload_does_not_cover_the_body() {
     // The body is not signed: another body with the same signature still verifies
     let other = params(BULK, json!({"Limit": 3})).to_string();
@@ -401,7 +419,17 @@ fn legacy_v1_signature_request_is_refused_in_the_api3_shape() {
         .header("Content-Type", "application/x-www-form-urlencoded")
         .header("Host", HOST);
     req.body = b"Action=DescribeImages&Version=2019-09-24&Region=ap-guangzhou&SecretId=regmock-access-key&Nonce=1&Timestamp=1795521600&SignatureMethod=HmacSHA256&Signature=abc%3D".to_vec();
-    assert_tcr_error(&call(&req), "MissingParameter");
+    let body = assert_tcr_error(&call(&req), "AuthFailure.InvalidAuthorization");
+    let message = body["Response"]["Error"]["Message"].as_str().unwrap();
+    assert!(message.contains("legacy"), "{message}");
+    // the same scheme as a GET query
+    let get = Request::new("GET", &format!("/?{}", String::from_utf8_lossy(&req.body)))
+        .header("Host", HOST);
+    assert_tcr_error(&call(&get), "AuthFailure.InvalidAuthorization");
+    // a request that only lacks X-TC-Action is still told so
+    let mut plain = req.clone();
+    plain.body = br#"{"RegistryId": "tcr-okmj78"}"#.to_vec();
+    assert_tcr_error(&call(&plain), "MissingParameter");
     // with the routing headers present, it is the missing Authorization that is reported
     let req = req
         .header("X-TC-Action", "DescribeImages")

@@ -266,3 +266,30 @@ fn get_reads_the_query_not_the_body() {
     let body = ok_body(&call(&sign(req)));
     assert_eq!(versions(&body).len(), 2);
 }
+
+#[test]
+fn tags_a_dataset_marks_deleted_are_not_listed() {
+    // TCR has no soft delete: a tag a dataset marks `deleted` is neither listed nor counted (as for NCR).
+    let tag = |name: &str, deleted: Option<&str>| {
+        json!({"name": name, "digest": format!("sha256:{}", "2".repeat(64)), "size": 1,
+            "created": "2026-01-01T00:00:00Z", "updated": "2026-01-01T00:00:00Z", "deleted": deleted})
+    };
+    let data = json!({"registries": [{"provider": "tcr", "name": REGISTRY, "region": "ap-guangzhou",
+        "namespaces": [{"name": NAMESPACE, "repositories": [{"name": "app", "created_at": "2026-01-01T00:00:00Z",
+            "updated_at": "2026-01-01T00:00:00Z",
+            "tags": [tag("gone", Some("2026-01-02T00:00:00Z")), tag("live", None)]}]}]}]});
+    let data = regmock::model::Dataset::parse("deleted.json", &data.to_string())
+        .unwrap()
+        .prepare()
+        .unwrap();
+    let emu = common::emulator_with(data, Default::default());
+    for filter in [
+        json!({}),
+        json!({"ImageVersion": "gone", "ExactMatch": true}),
+    ] {
+        let body = ok_body(&emu.dispatch(&describe(params("app", filter.clone()))));
+        let expected: &[&str] = if filter == json!({}) { &["live"] } else { &[] };
+        assert_eq!(versions(&body), expected, "{filter}");
+        assert_eq!(total(&body), expected.len() as u64, "{filter}");
+    }
+}

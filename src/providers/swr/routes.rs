@@ -2,7 +2,8 @@
 //!
 //! Repository names may contain `/`. The show-tag page says to send them with `$` in place of `/`; the official SDK
 //! does not, and percent-encodes `/` as `%2F` instead. So a repository segment is accepted as `$`, `%24`, `%2F`, or even
-//! raw `/` (everything between `/repos/` and the last `/tags`), and `$` always means `/` once decoded.
+//! raw `/` (everything between `/repos/` and the `/tags` read from the path's end), and `$` always means `/` once
+//! decoded.
 
 use crate::shared::query::decode;
 
@@ -50,27 +51,30 @@ pub fn route(method: &str, path: &str) -> Option<Route> {
     let (namespace, rest) = rest.split_once('/')?;
     let rest = rest.strip_prefix("repos/")?;
     let segments: Vec<&str> = rest.split('/').collect();
-    // The repository may span raw `/` segments, so anchor on the last `tags` segment.
-    let tags_at = segments.iter().rposition(|s| *s == "tags")?;
-    if tags_at == 0 {
-        return None;
-    }
+    // The repository may span raw `/` segments, so the path is read from its end: `…/tags/{tag}` is a show-tag, else
+    // `…/tags` a tag list. Show-tag first, so that a tag named `tags` (`/repos/busybox/tags/tags`) is the documented
+    // show-tag, not the list of a repository `busybox/tags` sent with a raw `/` (which `%2F` or `$` still reach).
+    let (tags_at, tag) = match segments.as_slice() {
+        [.., "tags", tag] if segments.len() > 2 => (segments.len() - 2, Some(*tag)),
+        [.., "tags"] => (segments.len() - 1, None),
+        _ => return None,
+    };
     let namespace = decode(namespace);
     let repository = repository_name(&segments[..tags_at]);
     if namespace.is_empty() || repository.is_empty() {
         return None;
     }
-    match &segments[tags_at + 1..] {
-        [] => Some(Route::ListRepositoryTags {
+    match tag {
+        None => Some(Route::ListRepositoryTags {
             namespace,
             repository,
         }),
-        [tag] if !tag.is_empty() => Some(Route::ShowRepoTag {
+        Some(tag) if !tag.is_empty() => Some(Route::ShowRepoTag {
             namespace,
             repository,
             tag: decode(tag),
         }),
-        _ => None,
+        Some(_) => None,
     }
 }
 

@@ -1,9 +1,9 @@
 //! TC3-HMAC-SHA256 verification (the algorithm is [`crate::shared::tc3`]; the SDK facts are in the module docs there).
 //!
-//! The signature is recomputed from the request exactly as received: raw body bytes, raw query, the signed headers'
-//! values as sent. Two SDK differences are absorbed: the service is read from the credential scope (Python always
-//! signs `tcr`, Node signs the endpoint's first label, `127` for `127.0.0.1:8080`), and the signed host is tried with
-//! and without its port (Python signs `127.0.0.1:8080`, Node `127.0.0.1`).
+//! The signature is recomputed from the request exactly as received: raw body bytes (`POST`), raw query (`GET`), the
+//! signed headers' values as sent. Two SDK differences are absorbed: the service is read from the credential scope
+//! (Python always signs `tcr`, Node signs the endpoint's first label, `127` for `127.0.0.1:8080`), and the signed host
+//! is tried with and without its port (Python signs `127.0.0.1:8080`, Node `127.0.0.1`).
 
 use super::errors::{ApiError, TcrCode};
 use super::routes::required_header;
@@ -125,7 +125,8 @@ fn verify_signature(
     let unsigned = req
         .header_value("X-TC-Content-SHA256")
         .is_some_and(|v| v.trim() == "UNSIGNED-PAYLOAD");
-    let payload_hash = tc3::payload_hash(&req.body, unsigned);
+    let (query, body) = signed_query_and_body(req);
+    let payload_hash = tc3::payload_hash(body, unsigned);
     let scope = tc3::credential_scope(auth.date, auth.service);
     let host_at = names.iter().position(|n| n == "host");
     let mut tried = Vec::new();
@@ -138,7 +139,7 @@ fn verify_signature(
             .collect();
         let signed = Signed {
             method: &req.method,
-            query: req.query.as_deref().unwrap_or(""),
+            query,
             headers: &headers,
             payload_hash: &payload_hash,
         };
@@ -161,6 +162,18 @@ fn verify_signature(
         "signature mismatch{missing}; the emulator computed, for each signed host it tried:\n{}",
         tried.join("\n--\n")
     ))
+}
+
+/// What TC3 signs of a request's query and body. Tencent Cloud's API 3.0 signature docs, and both SDKs: for `POST`
+/// the canonical query string "is always an empty string" and the payload is the body; for `GET` the canonical query
+/// is the query string and the payload "is always an empty string". So a query sent along with a `POST`, or a body
+/// with a `GET`, is not signed (routing allows only these two methods).
+fn signed_query_and_body(req: &Request) -> (&str, &[u8]) {
+    if req.method == "GET" {
+        (req.query.as_deref().unwrap_or(""), b"")
+    } else {
+        ("", &req.body)
+    }
 }
 
 /// The Host as sent, and without its port when it has one.
@@ -196,7 +209,8 @@ pub fn sign(req: &mut Request, secret_id: &str, secret_key: &str, timestamp: i64
     let unsigned = req
         .header_value("X-TC-Content-SHA256")
         .is_some_and(|v| v.trim() == "UNSIGNED-PAYLOAD");
-    let payload_hash = tc3::payload_hash(&req.body, unsigned);
+    let (query, body) = signed_query_and_body(req);
+    let payload_hash = tc3::payload_hash(body, unsigned);
     let content_type = req.header_value("Content-Type").unwrap_or("").to_string();
     let signed_host = req.header_value("Host").unwrap_or(host).to_string();
     let headers = [
@@ -205,7 +219,7 @@ pub fn sign(req: &mut Request, secret_id: &str, secret_key: &str, timestamp: i64
     ];
     let signed = Signed {
         method: &req.method,
-        query: req.query.as_deref().unwrap_or(""),
+        query,
         headers: &headers,
         payload_hash: &payload_hash,
     };

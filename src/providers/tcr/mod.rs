@@ -157,9 +157,12 @@ impl Spec for Tcr {
                     NameMatch::Contains(v)
                 }
             });
+        // Undocumented: TCR has no soft delete (nothing in DescribeImages' output says an image was deleted), so
+        // tags a dataset marks `deleted` are not listed, as for NCR.
         let query = TagQuery {
             name,
             digest: p.digest.as_deref(),
+            live_only: true,
             ..TagQuery::all(TagOrder::UpdatedDesc)
         };
         let selection = Selection::of(repo, &query);
