@@ -9,7 +9,7 @@ use crate::http::{Request, Response};
 use crate::model::Dataset;
 use crate::pipeline::{Clock, Credentials, Ctx, Options, Provider, RateLimiter, Rejection};
 use crate::providers::PROVIDERS;
-use chrono::Utc;
+use chrono::{DateTime, Utc};
 use std::net::SocketAddr;
 use std::sync::Arc;
 
@@ -224,10 +224,7 @@ impl Emulator {
         if req.path == HEALTH_PATH {
             return self.health().into();
         }
-        let now = match self.inner.options.clock {
-            Clock::System => Utc::now(),
-            Clock::Fixed(t) => t,
-        };
+        let now = self.now();
         if admin::claims(&req.path) {
             return match rejection {
                 None => admin::answer(self, req, now),
@@ -239,16 +236,7 @@ impl Emulator {
         // One snapshot for the whole answer: a change made meanwhile is seen by the next request, never by half of
         // this one.
         let dataset = self.inner.live.snapshot();
-        let ctx = Ctx {
-            dataset: &dataset,
-            now,
-            credentials: &self.inner.credentials,
-            options: &self.inner.options,
-            request_id: crate::pipeline::request_id(),
-            limiter: &self.inner.limiter,
-            rejection,
-            operation: std::cell::Cell::new(None),
-        };
+        let ctx = self.ctx(&dataset, now, rejection);
         let started = std::time::Instant::now();
         let provider = self.inner.providers.iter().find(|p| p.claims(req));
         let decision = self.decide_faults(provider.copied(), req, rejection);
@@ -260,13 +248,66 @@ impl Emulator {
             )
             .with_header("X-Request-Id", ctx.request_id.simple().to_string()),
         };
-        log_request(provider.copied(), req, &resp, &ctx, started.elapsed());
+        self.log_and_journal(provider.copied(), req, &resp, &ctx, started);
+        decision.deliver(resp)
+    }
+
+    /// "Now", from the emulator's clock.
+    fn now(&self) -> DateTime<Utc> {
+        match self.inner.options.clock {
+            Clock::System => Utc::now(),
+            Clock::Fixed(t) => t,
+        }
+    }
+
+    /// The context of one request, with a fresh request id.
+    fn ctx<'a>(
+        &'a self,
+        dataset: &'a Dataset,
+        now: DateTime<Utc>,
+        rejection: Option<Rejection>,
+    ) -> Ctx<'a> {
+        Ctx {
+            dataset,
+            now,
+            credentials: &self.inner.credentials,
+            options: &self.inner.options,
+            request_id: crate::pipeline::request_id(),
+            limiter: &self.inner.limiter,
+            rejection,
+            operation: std::cell::Cell::new(None),
+        }
+    }
+
+    /// The request log line and the journal entry of one answer.
+    fn log_and_journal(
+        &self,
+        provider: Option<&'static dyn Provider>,
+        req: &Request,
+        resp: &Response,
+        ctx: &Ctx<'_>,
+        started: std::time::Instant,
+    ) {
+        log_request(provider, req, resp, ctx, started.elapsed());
         if self.inner.journal.is_on() {
             self.inner
                 .journal
-                .record(journal_entry(provider.copied(), req, &resp, &ctx));
+                .record(journal_entry(provider, req, resp, ctx));
         }
-        decision.deliver(resp)
+    }
+
+    /// Logs and journals an answer made outside the emulator, as its own answers are: the strict replay's `501`
+    /// (see [`crate::replay`]), so the journal keeps every request a server answered.
+    pub(crate) fn note_foreign_answer(
+        &self,
+        req: &Request,
+        resp: &Response,
+        started: std::time::Instant,
+    ) {
+        let dataset = self.inner.live.snapshot();
+        let ctx = self.ctx(&dataset, self.now(), None);
+        let provider = self.inner.providers.iter().find(|p| p.claims(req));
+        self.log_and_journal(provider.copied(), req, resp, &ctx, started);
     }
 }
 
@@ -298,6 +339,14 @@ fn journal_entry(
     ctx: &Ctx<'_>,
 ) -> admin::Entry {
     let (body, body_truncated) = admin::Entry::body_of(&req.body);
+    // A body the transport refused unread (too large, malformed) reaches here empty: say what was sent, not 0.
+    let body_size = match ctx.rejection {
+        Some(_) => req
+            .header_value("Content-Length")
+            .and_then(|n| n.trim().parse().ok())
+            .unwrap_or(req.body.len()),
+        None => req.body.len(),
+    };
     admin::Entry {
         seq: 0,
         time: ctx.now,
@@ -312,8 +361,8 @@ fn journal_entry(
             })
             .collect(),
         body,
-        body_size: req.body.len(),
-        body_truncated,
+        body_size,
+        body_truncated: body_truncated || ctx.rejection.is_some(),
         provider: provider.map(|p| p.id().as_str().to_string()),
         operation: operation(provider, req, ctx).map(str::to_string),
         status: resp.status,

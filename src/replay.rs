@@ -359,7 +359,10 @@ impl Replay {
         }
         if hits.is_empty() {
             return if self.strict {
-                self.near_miss(req, misses)
+                let started = std::time::Instant::now();
+                let resp = self.near_miss(req, misses);
+                self.emulator.note_foreign_answer(req, &resp, started);
+                resp
             } else {
                 self.emulator.dispatch(req)
             };

@@ -196,6 +196,26 @@ fn journal_bodies_are_text_or_base64_and_cut_at_64_kib() {
     );
 }
 
+#[tokio::test]
+async fn a_body_refused_unread_is_journalled_with_its_declared_size() {
+    // Arrange: serve with a journal; a body over the 1 MiB the transport reads
+    let emu = with_journal(3);
+    let server = regmock::transport::server::spawn(emu.clone(), "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let mut post = Request::new("POST", "/").header("X-TC-Action", "DescribeImages");
+    post.body = vec![b'a'; 2 * 1024 * 1024];
+    // Act
+    let resp = common::send(&server.uri(), &post).await;
+    // Assert: answered in TCR's shape, journalled as sent, not as an empty body
+    assert_eq!(resp.status, 200, "{:?}", resp.body_json());
+    let entries = json_of(&call(&emu, "GET", "/__regmock/requests", None));
+    let entry = &entries["requests"][0];
+    assert_eq!(entry["body_size"], 2 * 1024 * 1024, "{entry}");
+    assert_eq!(entry["body_truncated"], true);
+    server.stop().await.unwrap();
+}
+
 #[test]
 fn the_journal_is_off_by_default_and_says_how_to_turn_it_on() {
     let emu = Emulator::embedded();

@@ -273,6 +273,50 @@ async fn recorded_secrets_never_reach_disk_and_replay_reproduces_the_bodies() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_refused_request_is_recorded_unsigned_and_does_not_drift() {
+    // Arrange: credentials the upstream refuses, for SWR (a token) and TCR (a key it does not know).
+    let up = upstream().await;
+    let dir = tempfile::tempdir().unwrap();
+    let (_swr, swr_base) = record("swr", &up.uri(), dir.path(), &[]);
+    let (_tcr, tcr_base) = record(
+        "tcr",
+        &up.uri(),
+        dir.path(),
+        &["--access-key", "AKID-unknown", "--secret-key", "nope"],
+    );
+    // Act
+    let swr = common::send(
+        &swr_base,
+        &Request::get("/v2/manage/repos").header("X-Auth-Token", "wrong-token"),
+    )
+    .await;
+    let tcr = common::send(&tcr_base, &tcr_request(DESCRIBE)).await;
+    assert_eq!(swr.status, 401);
+    assert_eq!(
+        tcr.body_json()["Response"]["Error"]["Code"],
+        "AuthFailure.SecretIdNotFound"
+    );
+    // Assert: not marked for signing (signed again, the request would pass), and the upstream answers the recorded
+    // request as recorded, placeholders applied: no drift.
+    let files = written(dir.path());
+    assert_eq!(files.len(), 2, "{files:?}");
+    for f in &files {
+        let recorded = Cassette::load(f).unwrap();
+        assert!(!recorded.sign, "{}", f.display());
+        let req = recorded.request(chrono::Utc::now(), &up.addr.to_string());
+        let again = common::send(&up.uri(), &req).await;
+        assert_eq!(
+            recorded.compare(&again),
+            Vec::new(),
+            "{}: {:?}",
+            f.display(),
+            again.body_json()
+        );
+    }
+    up.stop().await.unwrap();
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn kill_9_while_recording_leaves_every_finished_cassette_intact() {
     // Arrange: a pass-through SWR recorder and four clients sending distinct requests.
     let up = upstream().await;

@@ -195,6 +195,41 @@ async fn strict_replay_names_the_nearest_cassettes_and_why() {
     server.stop().await.unwrap();
 }
 
+#[test]
+fn a_strict_miss_is_journalled_like_any_answer() {
+    // Arrange: a strict replay whose emulator keeps a journal
+    let emulator = regmock::Emulator::with_admin(
+        common::embedded(),
+        Default::default(),
+        Default::default(),
+        regmock::admin::AdminOptions {
+            journal: 10,
+            open: false,
+        },
+    );
+    let replay = Replay::new(
+        emulator.clone(),
+        vec![("swr/pinned.json".into(), swr_pinned())],
+    )
+    .strict(true);
+    // Act: one request no cassette matches
+    let miss = replay.answer(&Request::get("/v2/manage/repos?limit=7").header("X-Auth-Token", "t"));
+    // Assert
+    assert_eq!(miss.status, STRICT_MISS_STATUS);
+    let journal = emulator
+        .dispatch(&Request::get("/__regmock/requests"))
+        .body_json();
+    let entries = journal["requests"].as_array().unwrap();
+    assert_eq!(entries.len(), 1, "{journal}");
+    assert_eq!(entries[0]["status"], STRICT_MISS_STATUS);
+    assert_eq!(entries[0]["target"], "/v2/manage/repos?limit=7");
+    assert_eq!(entries[0]["operation"], "list_repos_details");
+    assert_eq!(
+        Some(entries[0]["request_id"].as_str().unwrap()),
+        miss.header_value("X-Request-Id")
+    );
+}
+
 #[tokio::test]
 async fn every_committed_cassette_replays_as_recorded() {
     // Arrange: every committed cassette in front of the emulator, strict, so an answer not from a cassette is a 501.

@@ -278,9 +278,61 @@ fn file_name(provider: &dyn Provider, request: &Request, status: u16) -> String 
     )
 }
 
+/// Whether the answer refuses the request's credentials: SWR's and NCR's `401`, TCR's `AuthFailure.*` (in HTTP 200).
+fn refused_credentials(provider: ProviderId, status: u16, body: &serde_json::Value) -> bool {
+    match provider {
+        ProviderId::Tcr => body
+            .pointer("/Response/Error/Code")
+            .and_then(serde_json::Value::as_str)
+            .is_some_and(|code| code.starts_with("AuthFailure")),
+        ProviderId::Swr | ProviderId::Ncr => status == 401,
+    }
+}
+
+/// A refusal is replayed without the refused credentials (they are redacted), so it is refused again, for a reason
+/// worded differently (credentials missing, not wrong): the refusal must hold, its wording may change.
+fn refusal_placeholders(
+    provider: ProviderId,
+    body: &serde_json::Value,
+) -> Vec<cassette::Placeholder> {
+    let why = "replayed without the credentials the upstream refused (they are redacted): refused again, the reason \
+               worded for missing credentials";
+    let spots: &[(&str, cassette::Rule, Option<&str>)] = match provider {
+        ProviderId::Swr => &[(
+            "/error_msg",
+            cassette::Rule::Glob,
+            Some("Incorrect IAM authentication information*"),
+        )],
+        ProviderId::Ncr => &[("/error/details", cassette::Rule::Any, None)],
+        ProviderId::Tcr => &[
+            (
+                "/Response/Error/Code",
+                cassette::Rule::Glob,
+                Some("AuthFailure*"),
+            ),
+            ("/Response/Error/Message", cassette::Rule::Any, None),
+        ],
+    };
+    spots
+        .iter()
+        .filter(|(pointer, ..)| body.pointer(pointer).is_some())
+        .map(|(pointer, rule, value)| cassette::Placeholder {
+            pointer: format!("/body{pointer}"),
+            rule: *rule,
+            value: value.map(str::to_string),
+            why: why.into(),
+        })
+        .collect()
+}
+
 fn cassette_of(rec: &Recorder, request: &Request, answer: &Response) -> Cassette {
-    // Sent with credentials (the client's or the recorder's): replay and drift sign again with regmock's, the recorded ones are redacted.
-    let sign = rec.key.is_some() || request.headers.iter().any(|(n, _)| is_credential(n));
+    let parsed: Option<serde_json::Value> = serde_json::from_slice(&answer.body).ok();
+    let json = parsed.clone().unwrap_or(serde_json::Value::Null);
+    // Sent with credentials (the client's or the recorder's): replay and drift sign again with regmock's, the recorded
+    // ones are redacted. Not when the upstream refused them: signed again, the request would pass where it failed.
+    let credentialed = rec.key.is_some() || request.headers.iter().any(|(n, _)| is_credential(n));
+    let refused = credentialed && refused_credentials(rec.provider.id(), answer.status, &json);
+    let sign = credentialed && !refused;
     let headers: BTreeMap<String, String> = request
         .headers
         .iter()
@@ -290,22 +342,26 @@ fn cassette_of(rec: &Recorder, request: &Request, answer: &Response) -> Cassette
         .map(|(n, v)| (n.clone(), v.clone()))
         .collect();
     let text = |bytes: &[u8]| String::from_utf8_lossy(bytes).into_owned();
-    let parsed: Option<serde_json::Value> = serde_json::from_slice(&answer.body).ok();
     // A JSON value when that reproduces the bytes exactly, else the text as received (byte for byte on replay).
     let body = match &parsed {
         Some(v) if v.to_string().as_bytes() == answer.body.as_slice() => v.clone(),
         _ if answer.body.is_empty() => serde_json::Value::Null,
         _ => serde_json::Value::String(text(&answer.body)),
     };
-    let json = parsed.unwrap_or(serde_json::Value::Null);
     let mut placeholders = Vec::new();
-    if json.pointer("/Response/RequestId").is_some() {
-        placeholders.push(cassette::Placeholder {
-            pointer: "/body/Response/RequestId".into(),
-            rule: cassette::Rule::Any,
-            value: None,
-            why: "the server generates a new RequestId for every request".into(),
-        });
+    // TCR's RequestId, and the request_id of an SWR gateway error body.
+    for pointer in ["/Response/RequestId", "/request_id"] {
+        if json.pointer(pointer).is_some() {
+            placeholders.push(cassette::Placeholder {
+                pointer: format!("/body{pointer}"),
+                rule: cassette::Rule::Any,
+                value: None,
+                why: "the server generates a new request id for every request".into(),
+            });
+        }
+    }
+    if refused {
+        placeholders.extend(refusal_placeholders(rec.provider.id(), &json));
     }
     Cassette {
         provider: rec.provider.id(),
