@@ -312,14 +312,17 @@ fn serve_with_cassettes_and_strict_replay() {
         .collect();
     std::thread::spawn(move || for _ in lines {});
     let rt = tokio::runtime::Runtime::new().unwrap();
-    let (hit, miss) = rt.block_on(async {
+    let (hit, miss, fault) = rt.block_on(async {
         let hit = common::send(
             &base,
             &common::swr_get("/v2/manage/repos?filter=namespace::group|name::busybox"),
         )
         .await;
         let miss = common::send(&base, &common::swr_get("/v2/manage/repos")).await;
-        (hit, miss)
+        let mut add = Request::new("POST", "/__regmock/faults");
+        add.body = br#""error""#.to_vec();
+        let fault = common::send(&base, &add).await;
+        (hit, miss, fault)
     });
     child.kill().unwrap();
     child.wait().unwrap();
@@ -333,6 +336,16 @@ fn serve_with_cassettes_and_strict_replay() {
     assert_eq!(hit.body_json()[0]["description"], "pinned by a cassette");
     assert_eq!(miss.status, STRICT_MISS_STATUS);
     assert_eq!(miss.body_json()["nearest"][0]["cassette"], "pinned.json");
+    // Fault rules are not applied with --cassettes: refused at start, and through the admin API.
+    assert_eq!(fault.status, 409, "{:?}", fault.body_json());
+    assert!(
+        fault.body_json()["message"]
+            .as_str()
+            .unwrap()
+            .contains("--cassettes"),
+        "{:?}",
+        fault.body_json()
+    );
 }
 
 #[tokio::test]

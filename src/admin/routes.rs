@@ -97,6 +97,9 @@ fn decode(segment: &str) -> Result<String, Response> {
 /// `POST /__regmock/faults`: a rule in the faults file's JSON shape, or a JSON string in the `--fault` flag's form.
 fn add_fault(faults: &crate::faults::Faults, req: &Request) -> Response {
     use crate::faults::FaultRule;
+    if let Some(why) = faults.closed() {
+        return message(409, &format!("regmock: {why}"));
+    }
     let rule = match serde_json::from_slice::<Value>(&req.body) {
         Ok(Value::String(text)) => FaultRule::parse(&text),
         Ok(value) => serde_json::from_value::<FaultRule>(value).map_err(|e| e.to_string()),

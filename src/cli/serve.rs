@@ -381,12 +381,15 @@ fn add_faults(emulator: &Emulator, args: &ServeArgs) -> anyhow::Result<()> {
         }
         None => Vec::new(),
     };
-    if args.cassettes.is_some() && !(from_file.is_empty() && args.faults_inline.is_empty()) {
+    if args.cassettes.is_some() {
         // Replayed answers go through the replay, which has no path for a fault's delay or socket fault, and which
         // asks the emulator for some requests but not others: a rule would count and apply unevenly.
-        anyhow::bail!(
-            "fault rules are not applied with --cassettes yet; run a second regmock serve without --cassettes for them"
-        );
+        let why = "fault rules are not applied with --cassettes yet; run a second regmock serve without --cassettes for them";
+        if !(from_file.is_empty() && args.faults_inline.is_empty()) {
+            anyhow::bail!(why);
+        }
+        // Nor added later through the admin API.
+        emulator.faults().close(why);
     }
     for rule in from_file
         .into_iter()

@@ -71,6 +71,8 @@ struct Registry {
     /// Number of rules, read without the lock so a registry without rules costs one atomic load per request.
     len: AtomicUsize,
     next_id: AtomicU64,
+    /// Why rules may no longer be added (see [`Faults::close`]).
+    closed: std::sync::OnceLock<String>,
 }
 
 impl std::fmt::Debug for Faults {
@@ -80,8 +82,12 @@ impl std::fmt::Debug for Faults {
 }
 
 impl Faults {
-    /// Adds a rule after the others, once [`FaultRule::validate`] accepts it; returns its id.
+    /// Adds a rule after the others, once [`FaultRule::validate`] accepts it; returns its id. Refused, with the reason,
+    /// once the registry is [closed](Faults::close).
     pub fn add(&self, rule: FaultRule) -> Result<RuleId, String> {
+        if let Some(why) = self.closed() {
+            return Err(why.to_string());
+        }
         rule.validate()?;
         let id = self.inner.next_id.fetch_add(1, Ordering::Relaxed) + 1;
         let mut rules = self.write();
@@ -93,6 +99,25 @@ impl Faults {
         }));
         self.inner.len.store(rules.len(), Ordering::Release);
         Ok(id)
+    }
+
+    /// Refuses every later [`add`](Faults::add), saying `why`: for a server whose answers a rule could not reach
+    /// evenly (`serve --cassettes`). The first reason given stays.
+    ///
+    /// ```
+    /// use regmock::faults::{FaultRule, Faults};
+    /// let faults = Faults::default();
+    /// faults.close("not with --cassettes");
+    /// assert_eq!(faults.add(FaultRule::parse("error").unwrap()), Err("not with --cassettes".to_string()));
+    /// assert_eq!(faults.closed(), Some("not with --cassettes"));
+    /// ```
+    pub fn close(&self, why: &str) {
+        let _ = self.inner.closed.set(why.to_string());
+    }
+
+    /// Why rules may no longer be added, if [`close`](Faults::close) was called.
+    pub fn closed(&self) -> Option<&str> {
+        self.inner.closed.get().map(String::as_str)
     }
 
     /// Removes the rule with `id`; `false` when there is none.
