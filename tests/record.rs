@@ -394,3 +394,27 @@ fn record_help_text_is_reviewed() {
     assert!(out.status.success());
     insta::assert_snapshot!("record_help", String::from_utf8(out.stdout).unwrap());
 }
+
+#[test]
+fn empty_upstream_keys_are_refused() {
+    // `--access-key "$AK"` with AK unset would otherwise sign every request with an empty key.
+    let out = Command::new(env!("CARGO_BIN_EXE_regmock"))
+        .args([
+            "record",
+            "--provider",
+            "swr",
+            "--upstream",
+            "http://127.0.0.1:9",
+        ])
+        .args(["--access-key", "", "--secret-key", ""])
+        .env_remove("REGMOCK_ACCESS_KEY")
+        .env_remove("REGMOCK_SECRET_KEY")
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("--access-key"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

@@ -45,7 +45,8 @@ pub(crate) struct RecordArgs {
         long,
         env = "REGMOCK_ACCESS_KEY",
         requires = "secret_key",
-        hide_env_values = true
+        hide_env_values = true,
+        value_parser = clap::builder::NonEmptyStringValueParser::new()
     )]
     access_key: Option<String>,
     /// Upstream secret key (with --access-key); never written anywhere.
@@ -53,7 +54,8 @@ pub(crate) struct RecordArgs {
         long,
         env = "REGMOCK_SECRET_KEY",
         requires = "access_key",
-        hide_env_values = true
+        hide_env_values = true,
+        value_parser = clap::builder::NonEmptyStringValueParser::new()
     )]
     secret_key: Option<String>,
 }
