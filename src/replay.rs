@@ -133,9 +133,16 @@ impl Key {
                 (Body::Json(a), Body::Json(r)) => {
                     let mut diffs = Vec::new();
                     crate::cassette::diff_json("", r, a, &mut diffs);
+                    // The difference reads "recorded .., answered ..": here the second value is the request's.
                     let first = diffs
                         .first()
-                        .map(|d| d.to_string().replacen("/body", "", 1))
+                        .map(|d| {
+                            d.to_string().replacen("/body", "", 1).replacen(
+                                ", answered ",
+                                ", this request's ",
+                                1,
+                            )
+                        })
                         .unwrap_or_default();
                     format!("JSON body differs: {first}")
                 }

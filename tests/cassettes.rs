@@ -168,7 +168,7 @@ fn drift_names_the_json_pointer_of_the_field_that_differs() {
     // Assert
     assert_eq!(code, Some(1), "{stdout}");
     let lines: Vec<&str> = stdout.lines().collect();
-    assert!(lines[0].ends_with("edited.json: 1 differences"), "{stdout}");
+    assert!(lines[0].ends_with("edited.json: 1 difference"), "{stdout}");
     assert_eq!(
         lines[1], "  /body/results/0/full_size: recorded 1, answered 83518086",
         "{stdout}"

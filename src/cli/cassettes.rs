@@ -86,6 +86,15 @@ fn files(dir: &Path) -> anyhow::Result<Vec<PathBuf>> {
     Ok(files)
 }
 
+/// `1 problem`, `2 problems`.
+fn plural(n: usize, noun: &str) -> String {
+    if n == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{n} {noun}s")
+    }
+}
+
 fn check(args: &CheckArgs) -> anyhow::Result<ExitCode> {
     let files = files(&args.dir)?;
     let mut lines = Vec::new();
@@ -111,7 +120,8 @@ fn check(args: &CheckArgs) -> anyhow::Result<ExitCode> {
     let problems = lines.len();
     print(&lines)?;
     eprintln!(
-        "regmock: {problems} problems in {bad} of {} cassettes",
+        "regmock: {} in {bad} of {} cassettes",
+        plural(problems, "problem"),
         files.len()
     );
     Ok(ExitCode::from(1))
@@ -142,9 +152,9 @@ fn drift(args: &DriftArgs) -> anyhow::Result<ExitCode> {
         }
         drifted += 1;
         lines.push(format!(
-            "{}: {} differences",
+            "{}: {}",
             path.display(),
-            differences.len()
+            plural(differences.len(), "difference")
         ));
         lines.extend(differences.iter().map(|d| format!("  {d}")));
     }

@@ -203,12 +203,11 @@ fn page_case<'a>(
         }
         Ok(Some(Broken {
             message: "page p of size s is not items (p-1)s+1..ps of the walk".into(),
-            expected: format!("{} tags starting {:?}", want.len(), want.first()),
+            expected: reference::count_from(want.len(), "tags", want.first()),
             actual: format!(
-                "HTTP {} with {} tags starting {:?}",
+                "HTTP {} with {}",
                 e.resp.status,
-                e.items.len(),
-                e.items.first().map(|i| &i.key)
+                reference::count_from(e.items.len(), "tags", e.items.first().map(|i| &i.key))
             ),
             request: e.req,
         }))
@@ -485,7 +484,7 @@ pub(super) fn sizes(cx: &mut Cx) -> BoxFuture<'_> {
                 };
                 if !fine {
                     let expected = ambiguity
-                        .map_or_else(|| format!("the first tag, {:?}", all.first()), describe);
+                        .map_or_else(|| reference::count_from(1, "tag", all.first()), describe);
                     cx.fail(
                         format!("?{query} does not give an accepted prefix of the list"),
                         &e.req,

@@ -104,6 +104,15 @@ pub fn previous_page(page: u64) -> Option<u64> {
     (page > 1).then(|| page - 1)
 }
 
+/// `{n} {noun} starting "first"` for a failure's expected or actual line, or `{n} {noun}` when there is no first:
+/// never Rust's `Some(..)`/`None` in a report.
+pub fn count_from<T: std::fmt::Debug>(n: usize, noun: &str, first: Option<T>) -> String {
+    match first {
+        Some(first) => format!("{n} {noun} starting {first:?}"),
+        None => format!("{n} {noun}"),
+    }
+}
+
 /// The parts of an SWR `Content-Range`: "Offset (Start index) – Count (Number of records on the current page)/Total
 /// (Total number of records)". The docs print the dash as an en dash; a hyphen is accepted too.
 pub fn parse_content_range(value: &str) -> Option<(u64, u64, u64)> {

@@ -146,6 +146,9 @@ pub(crate) struct Seen {
     /// The body is the provider's error shape.
     pub is_error: bool,
     pub schema: SchemaVerdict,
+    /// The exchange itself when its body broke its schema: a session-wide check reports it after later requests,
+    /// which may have sent the same request again and got another answer (a flaky target).
+    pub exchange: Option<Box<Exchange>>,
 }
 
 /// A deterministic generator (SplitMix64): each check gets its own stream from the seed and its id, so selecting
@@ -234,24 +237,24 @@ impl Cx {
         let (schemas, is_error) = choose(resp.status, &resp.body_json());
         let verdict = schema::judge(schemas, is_error, &resp.body);
         let described = client::describe(req);
-        self.exchanges.insert(
-            described.clone(),
-            Exchange {
-                request: req.clone(),
-                sent: sent.signed,
-                auth,
-                response: resp.clone(),
-                schemas: verdict.schemas.clone(),
-            },
-        );
-        self.latest = Some(described.clone());
+        let exchange = Exchange {
+            request: req.clone(),
+            sent: sent.signed,
+            auth,
+            response: resp.clone(),
+            schemas: verdict.schemas.clone(),
+        };
+        let broken = !(verdict.hard.is_empty() && verdict.extra.is_empty());
         self.seen.push(Seen {
-            request: described,
+            request: described.clone(),
             status: resp.status,
             content_type: resp.header_value("content-type").map(str::to_string),
             is_error: verdict.is_error,
             schema: verdict,
+            exchange: broken.then(|| Box::new(exchange.clone())),
         });
+        self.exchanges.insert(described.clone(), exchange);
+        self.latest = Some(described);
         if (200..300).contains(&resp.status) && !self.seen.last().is_some_and(|s| s.is_error) {
             self.accepted += 1;
         }
@@ -514,12 +517,9 @@ async fn run_one(cx: &mut Cx, c: &'static Check) -> CheckReport {
     };
     cx.outcomes.insert(c.id, outcome);
     if c.id.ends_with(".discovery") && outcome != Outcome::Pass && cx.refused.is_none() {
-        // Every other check needs what discovery saw.
-        cx.refused = Some(format!(
-            "{} did not pass: {}",
-            c.id,
-            reason.clone().unwrap_or_default()
-        ));
+        // Every other check needs what discovery saw. Its reason is told once, on its own line and in the verdict,
+        // not again on each of the others.
+        cx.refused = Some(format!("{} did not pass (see its reason)", c.id));
     }
     CheckReport {
         id: c.id,
@@ -563,6 +563,14 @@ pub(crate) fn judge_seen(cx: &mut Cx, message: &str, judge: Judge) -> Result<(),
             Some(Err((expected, actual))) => {
                 cx.case();
                 cx.fail_raw(message, s.request.clone(), expected, actual);
+                // The cassette of the answer judged, not of a later answer to the same request.
+                if let (Some(check), Some(ex), Some(failure)) =
+                    (cx.current, &s.exchange, cx.rec.failures.last_mut())
+                    && failure.request == s.request
+                {
+                    failure.cassette =
+                        Some(exchange::cassette(cx.cfg.provider, check, message, ex));
+                }
             }
         }
     }

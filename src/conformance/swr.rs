@@ -368,15 +368,13 @@ fn slice_case<'a>(
             message: "the page is not the walk's slice [offset, offset+limit)".into(),
             request: req,
             expected: format!(
-                "HTTP 200 with {} items starting {:?}",
-                want.len(),
-                want.first()
+                "HTTP 200 with {}",
+                reference::count_from(want.len(), "items", want.first())
             ),
             actual: format!(
-                "HTTP {} with {} items starting {:?}",
+                "HTTP {} with {}",
                 resp.status,
-                got.len(),
-                got.first()
+                reference::count_from(got.len(), "items", got.first())
             ),
         }))
     })
@@ -496,15 +494,13 @@ async fn single_key(cx: &mut Cx, l: List, w: &Walk) -> Result<(), Stop> {
                 format!("{query} alone is not the slice the documented defaults give"),
                 &req,
                 format!(
-                    "HTTP 200 with {} items starting {:?}",
-                    want.len(),
-                    want.first()
+                    "HTTP 200 with {}",
+                    reference::count_from(want.len(), "items", want.first())
                 ),
                 format!(
-                    "HTTP {} with {} items starting {:?}",
+                    "HTTP {} with {}",
                     resp.status,
-                    got.len(),
-                    got.first()
+                    reference::count_from(got.len(), "items", got.first())
                 ),
             );
             continue;
@@ -1368,6 +1364,14 @@ fn probe(cx: &Cx) -> Result<Request, Stop> {
 
 pub(super) fn auth_signed(cx: &mut Cx) -> BoxFuture<'_> {
     Box::pin(async move {
+        // Given only a token, the suite has no key pair of the target's to sign with: regmock's default keys being
+        // refused would say nothing about the target's signature check.
+        if cx.cfg.token.is_some() && cx.cfg.access_key == crate::pipeline::DEFAULT_ACCESS_KEY {
+            return Err(Stop::Skip(
+                "only --token was given: pass --access-key/--secret-key to check signed requests"
+                    .into(),
+            ));
+        }
         let req = probe(cx)?;
         let resp = cx.send(&req, Auth::KeyPair, choose_tags).await?;
         cx.case();

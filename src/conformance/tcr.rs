@@ -222,8 +222,9 @@ pub(super) fn discovery(cx: &mut Cx) -> BoxFuture<'_> {
                 || matches!(first.status, 401 | 403)
             {
                 let why = format!(
-                    "the target refused the suite's credentials: HTTP {} {:?}",
-                    first.status, code
+                    "the target refused the suite's credentials: HTTP {}{}",
+                    first.status,
+                    code.as_deref().map(|c| format!(" {c}")).unwrap_or_default()
                 );
                 cx.refused = Some(why.clone());
                 return Err(Stop::Error(why));
@@ -262,12 +263,11 @@ fn page_case<'a>(
         }
         Ok(Some(Broken {
             message: "page Offset=k of Limit=l is not images (k-1)·l+1..k·l of the walk".into(),
-            expected: format!("{} images starting {:?}", want.len(), want.first()),
-            actual: format!(
-                "{}, starting {:?}",
-                a.line(),
-                a.items.first().map(|i| &i.key)
-            ),
+            expected: reference::count_from(want.len(), "images", want.first()),
+            actual: match a.items.first() {
+                Some(first) => format!("{}, starting {:?}", a.line(), first.key),
+                None => a.line(),
+            },
             request: a.req,
         }))
     })

@@ -136,3 +136,44 @@ async fn a_failing_digest_filter_case_is_reported_shrunk() {
         assert!(human.contains(part), "{part} missing from {human}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_schema_failure_keeps_the_answer_it_judged_when_a_later_answer_differs() {
+    // Arrange: a flaky target, every 50th SWR answer not JSON; a request sent again may get a good answer
+    let emulator = regmock::Emulator::with(
+        super::dataset(),
+        regmock::Credentials::default(),
+        Default::default(),
+    );
+    emulator
+        .faults()
+        .add(regmock::faults::FaultRule::parse("malformed,provider=swr,every=50").unwrap())
+        .unwrap();
+    let server = regmock::transport::server::spawn(emulator, "127.0.0.1:0".parse().unwrap())
+        .await
+        .unwrap();
+    let config = regmock::conformance::Config::new(ProviderId::Swr, &server.uri());
+    // Act
+    let report = regmock::conformance::run(&config).await;
+    server.stop().await.unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let written = report.write_cassettes(dir.path()).unwrap();
+    // Assert: every cassette of swr.schema holds a body that is not JSON, the violation it reports
+    let schema: Vec<_> = written
+        .iter()
+        .filter(|p| {
+            let name = p.file_name().unwrap().to_string_lossy();
+            name == "swr.schema.json" || name.starts_with("swr.schema-")
+        })
+        .collect();
+    assert!(!schema.is_empty(), "{}", report.human());
+    for path in schema {
+        let cassette = regmock::cassette::Cassette::load(path).unwrap();
+        let body = String::from_utf8(cassette.response().body).unwrap();
+        assert!(
+            serde_json::from_str::<serde_json::Value>(&body).is_err(),
+            "{}: {body}",
+            path.display()
+        );
+    }
+}
