@@ -41,10 +41,23 @@ const SECRET_HEADERS: &[&str] = &[
     "x-ncp-apigw-signature-v1",
     "x-ncp-apigw-signature-v2",
     "x-tc-token",
+    // NAVER's older API Gateway key.
+    "x-ncp-apigw-api-key",
 ];
 
-/// Words that make any header, query parameter or JSON field name a secret (case-insensitive).
-const SECRET_WORDS: &[&str] = &["secret", "token", "password", "signature"];
+/// Words that make any header, query parameter or JSON field name a secret (case-insensitive): also a client's own
+/// `Cookie`, `Proxy-Authorization` or `X-Api-Key`.
+const SECRET_WORDS: &[&str] = &[
+    "secret",
+    "token",
+    "password",
+    "signature",
+    "authorization",
+    "cookie",
+    "api-key",
+    "api_key",
+    "apikey",
+];
 
 /// The instant replays are signed at and drift runs at when a cassette implies no other: 2026-11-24T12:00:00Z, the
 /// tests' fixed clock (the SWR note's vectors; the TCR `signature-expire` cassette is five days after it).
@@ -599,6 +612,18 @@ pub fn write_atomic(dir: &Path, name: &str, bytes: &[u8]) -> Result<PathBuf, Cas
     Ok(target)
 }
 
+/// Whether a header is one of the vendors' credential headers (`Authorization`, `X-Auth-Token`, NAVER's and
+/// Tencent's): a request that carried one is replayed with fresh credentials. Other secrets are only redacted.
+///
+/// ```
+/// assert!(regmock::cassette::is_credential_header("X-Auth-Token"));
+/// assert!(!regmock::cassette::is_credential_header("X-My-Password"));
+/// assert!(regmock::cassette::is_secret_name("X-My-Password"));
+/// ```
+pub fn is_credential_header(name: &str) -> bool {
+    SECRET_HEADERS.contains(&name.to_ascii_lowercase().as_str())
+}
+
 /// Whether a header, parameter or field name holds a secret.
 pub fn is_secret_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
@@ -878,6 +903,25 @@ mod tests {
             text.contains("\\\"Limit\\\": 1"),
             "the bytes around the secret stay"
         );
+    }
+
+    #[test]
+    fn a_clients_own_credentials_are_redacted_too() {
+        let mut c = cassette();
+        for name in [
+            "Cookie",
+            "Proxy-Authorization",
+            "X-Api-Key",
+            "x-ncp-apigw-api-key",
+        ] {
+            c.request.headers.insert(name.into(), "hush-header".into());
+        }
+        c.redact();
+        let text = serde_json::to_string(&c).unwrap();
+        assert!(!text.contains("hush-header"), "a secret left in {text}");
+        // Only the vendors' credential headers make a cassette be signed again on replay.
+        assert!(super::is_credential_header("x-ncp-apigw-api-key"));
+        assert!(!super::is_credential_header("Cookie"));
     }
 
     #[test]

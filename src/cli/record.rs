@@ -103,7 +103,7 @@ fn named(name: &str, list: &[&str]) -> bool {
 }
 
 fn is_credential(name: &str) -> bool {
-    cassette::is_secret_name(name) || named(name, SIGNING_HEADERS)
+    cassette::is_credential_header(name) || named(name, SIGNING_HEADERS)
 }
 
 pub(crate) fn run(args: RecordArgs) -> anyhow::Result<ExitCode> {
