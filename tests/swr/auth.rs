@@ -151,6 +151,19 @@ fn unknown_access_key_is_rejected() {
     );
 }
 
+/// `GET /v2/manage/repos` signed with the default key and `X-Sdk-Date: date`.
+fn list_signed_at(date: &str) -> Request {
+    let mut req = Request::get("/v2/manage/repos");
+    swr_signer::sign(
+        &mut req,
+        "127.0.0.1:8080",
+        date,
+        "regmock-access-key",
+        "regmock-secret-key",
+    );
+    req
+}
+
 #[test]
 fn stale_or_future_dates_are_rejected_and_near_ones_accepted() {
     for (date, status) in [
@@ -160,14 +173,7 @@ fn stale_or_future_dates_are_rejected_and_near_ones_accepted() {
         ("20261124T121600Z", 401), // 16 minutes late
         ("2026-11-24T12:00:00Z", 401),
     ] {
-        let mut req = Request::get("/v2/manage/repos");
-        swr_signer::sign(
-            &mut req,
-            "127.0.0.1:8080",
-            date,
-            "regmock-access-key",
-            "regmock-secret-key",
-        );
+        let req = list_signed_at(date);
         assert_eq!(common::emulator().dispatch(&req).status, status, "{date}");
     }
 }
@@ -190,15 +196,7 @@ fn exactly_fifteen_minutes_is_accepted_either_way_whatever_the_clock_fraction() 
         ("20261124T114459Z", 401),
         ("20261124T121501Z", 401),
     ] {
-        let mut req = Request::get("/v2/manage/repos");
-        swr_signer::sign(
-            &mut req,
-            "127.0.0.1:8080",
-            date,
-            "regmock-access-key",
-            "regmock-secret-key",
-        );
-        assert_eq!(emu.dispatch(&req).status, status, "{date}");
+        assert_eq!(emu.dispatch(&list_signed_at(date)).status, status, "{date}");
     }
 }
 
