@@ -8,6 +8,11 @@
 //! `target/tmp/serve.perf.data`). `SERVE_REGMOCK=PATH` measures another `regmock` binary (an earlier build) instead, and
 //! `SERVE_COLD_ONLY=1` stops after the cold start.
 //!
+//! The throughput part ends with the bare server's **CPU budget**: the same server made to burn a fixed CPU time on
+//! each request (`--bare ... BUSY_NS`), at 1 to 6 µs, against itself without it. It shows how much work a request the
+//! 0.8x target leaves to everything regmock does beyond returning fixed bytes (checking the signature, routing,
+//! querying, rendering, logging). `SERVE_BUDGET_ONLY=1` runs only that part.
+//!
 //! With valgrind installed, the run ends with the instructions each server executes per request (callgrind, the same
 //! signed call over one keep-alive connection): unlike times and rates, these counts do not move with the load of a
 //! shared machine, so a change of a few percent shows. `SERVE_INSTR_REQUESTS` sets how many requests are counted
@@ -37,12 +42,17 @@ fn main() {
         .filter(|a| a != "--bench")
         .collect();
     if args.first().map(String::as_str) == Some("--bare") {
-        bare_server(&args[1], &args[2], &args[3]);
+        let busy = args.get(4).map_or(0, |ns| ns.parse().unwrap());
+        bare_server(&args[1], &args[2], &args[3], Duration::from_nanos(busy));
         return;
     }
     let instr_requests = env_or("SERVE_INSTR_REQUESTS", 2000);
     if std::env::var_os("SERVE_INSTR_ONLY").is_some() {
         instructions(instr_requests);
+        return;
+    }
+    if std::env::var_os("SERVE_BUDGET_ONLY").is_some() {
+        budget(env_or("SERVE_WRK_SECS", 8));
         return;
     }
     let runs: usize = env_or("SERVE_COLD_RUNS", 25);
@@ -52,6 +62,7 @@ fn main() {
     }
     if Command::new("wrk").arg("--version").output().is_ok() {
         throughput(env_or("SERVE_WRK_SECS", 8));
+        budget(env_or("SERVE_WRK_SECS", 8));
         let requests = env_or("SERVE_RSS_REQUESTS", 1_000_000);
         rss_over_requests(requests, &[]);
         if journal_supported() {
@@ -72,7 +83,8 @@ fn env_or<T: std::str::FromStr>(name: &str, default: T) -> T {
 
 /// The baseline: any request gets `body` with `content_type`, from axum on tokio's multi-thread runtime, as a minimal
 /// real service would be written.
-fn bare_server(addr: &str, body_file: &str, content_type: &str) {
+/// Answers every request with `body_file`'s bytes, after spinning `busy` on the CPU (the budget runs).
+fn bare_server(addr: &str, body_file: &str, content_type: &str, busy: Duration) {
     let body = std::fs::read(body_file).unwrap();
     let content_type = content_type.to_string();
     let addr: SocketAddr = addr.parse().unwrap();
@@ -83,6 +95,11 @@ fn bare_server(addr: &str, body_file: &str, content_type: &str) {
         .block_on(async move {
             let app = axum::Router::new().fallback(move || {
                 let (body, content_type) = (body.clone(), content_type.clone());
+                // On the worker, as regmock's own work runs: a busy CPU, not a sleep, which would cost nothing.
+                let began = Instant::now();
+                while began.elapsed() < busy {
+                    std::hint::spin_loop();
+                }
                 async move { ([(axum::http::header::CONTENT_TYPE, content_type)], body) }
             });
             let listener = tokio::net::TcpListener::bind(addr).await.unwrap();
@@ -193,12 +210,18 @@ fn regmock_cmd(port: u16, extra: &[&str]) -> Command {
 }
 
 fn bare_cmd(port: u16, body: &Path, content_type: &str) -> Command {
+    busy_bare_cmd(port, body, content_type, Duration::ZERO)
+}
+
+/// The bare server, spinning `busy` on each request before it answers.
+fn busy_bare_cmd(port: u16, body: &Path, content_type: &str, busy: Duration) -> Command {
     let mut cmd = Command::new(std::env::current_exe().unwrap());
     cmd.args([
         "--bare",
         &format!("127.0.0.1:{port}"),
         body.to_str().unwrap(),
         content_type,
+        &busy.as_nanos().to_string(),
     ]);
     cmd
 }
@@ -485,6 +508,73 @@ fn throughput(secs: u64) {
         rss_kb(pid) as f64 / 1e3
     );
     stop(server);
+}
+
+/// The bare server's throughput with a fixed CPU cost added to each request, as a ratio to itself without it: where
+/// the 0.8x line lies in microseconds of work a request, with SWR's signed example call and its answer's bytes.
+fn budget(secs: u64) {
+    let dir = scratch();
+    let port = free_port();
+    let (server, _) = start(
+        regmock_cmd(port, &["--rate-limit", "off"]),
+        port,
+        &wire(&swr_probe(), port),
+    );
+    let emulator = Emulator::embedded();
+    let swr = emulator.providers()[0];
+    assert_eq!(swr.id().as_str(), "swr");
+    let req = signed_example(swr, port);
+    let (status, content_type, body) = exchange(port, &wire(&req, port)).unwrap();
+    stop(server);
+    assert_eq!(status, 200, "{}", String::from_utf8_lossy(&body));
+    let body_file = dir.join("budget.body");
+    std::fs::write(&body_file, &body).unwrap();
+    let script = dir.join("budget.lua");
+    wrk_script(&req, &script);
+    let rate = |busy_us: u64| {
+        let port = free_port();
+        let busy = Duration::from_micros(busy_us);
+        let (bare, _) = start(
+            busy_bare_cmd(port, &body_file, &content_type, busy),
+            port,
+            &wire(&req, port),
+        );
+        let r = wrk(
+            &format!("http://127.0.0.1:{port}{}", req.target()),
+            &script,
+            secs,
+        );
+        stop(bare);
+        r.requests_per_sec
+    };
+    // Each level twice, in rising then falling order, so a drift of the machine's speed during the runs hits all alike.
+    const LEVELS: [u64; 6] = [0, 1, 2, 3, 4, 6];
+    let mut sums = [0.0; LEVELS.len()];
+    for i in (0..LEVELS.len()).chain((0..LEVELS.len()).rev()) {
+        sums[i] += rate(LEVELS[i]) / 2.0;
+    }
+    let base = sums[0];
+    let busy: Vec<(u64, f64)> = LEVELS.iter().copied().zip(sums).skip(1).collect();
+    println!(
+        "CPU budget: the bare server burning a fixed CPU time on each request (wrk -t2 -c32 -d{secs}s, SWR's example call, each level twice), against itself without it ({base:.0} r/s):"
+    );
+    println!("{:>10} {:>10} {:>8}", "busy µs", "r/s", "ratio");
+    for (us, r) in &busy {
+        println!("{us:>10} {r:>10.0} {:>8.2}", r / base);
+    }
+    // Linear between the two measured points around 0.8.
+    let points: Vec<(f64, f64)> = std::iter::once((0.0, 1.0))
+        .chain(busy.iter().map(|&(us, r)| (us as f64, r / base)))
+        .collect();
+    match points.windows(2).find(|w| w[0].1 >= 0.8 && w[1].1 < 0.8) {
+        Some(w) => {
+            let at = w[0].0 + (w[0].1 - 0.8) / (w[0].1 - w[1].1) * (w[1].0 - w[0].0);
+            println!(
+                "0.8x of the bare server leaves about {at:.1} µs of CPU a request for all of regmock's own work"
+            );
+        }
+        None => println!("0.8x not crossed between 0 and 6 µs on this run (too noisy?)"),
+    }
 }
 
 /// Whether the binary under test has `serve --journal` (an earlier build measured with `SERVE_REGMOCK` may not).
