@@ -222,7 +222,7 @@ impl Emulator {
 
     fn answer_delivered(&self, req: &Request, rejection: Option<Rejection>) -> Delivered {
         if req.path == HEALTH_PATH {
-            return self.health().into();
+            return tunnel_safe(req, self.health()).into();
         }
         let now = self.now();
         if admin::claims(&req.path) {
@@ -240,14 +240,14 @@ impl Emulator {
         let started = std::time::Instant::now();
         let provider = self.inner.providers.iter().find(|p| p.claims(req));
         let decision = self.decide_faults(provider.copied(), req, rejection);
-        let resp = match provider {
+        let resp = tunnel_safe(req, match provider {
             Some(p) => crate::faults::answer(*p, &ctx, req, &decision),
             None => Response::json(
                 404,
                 &serde_json::json!({"message": format!("regmock: no emulated API at {}", req.path)}),
             )
             .with_header("X-Request-Id", ctx.request_id.simple().to_string()),
-        };
+        });
         self.log_and_journal(provider.copied(), req, &resp, &ctx, started);
         decision.deliver(resp)
     }
@@ -308,6 +308,22 @@ impl Emulator {
         let ctx = self.ctx(&dataset, self.now(), None);
         let provider = self.inner.providers.iter().find(|p| p.claims(req));
         self.log_and_journal(provider.copied(), req, resp, &ctx, started);
+    }
+}
+
+/// `resp`, unless it is a 2xx answer to `CONNECT`: HTTP/1.1 reads that as an opened tunnel, whose answer has no body
+/// (RFC 9110, section 9.3.6), so hyper would send an empty 200 and close the connection. TCR answers every error, its
+/// `UnsupportedProtocol` for CONNECT included, with 200, and the health check answers any method; such an answer goes
+/// out as 405 with `Allow: GET, POST` and its body kept.
+fn tunnel_safe(req: &Request, resp: Response) -> Response {
+    if req.method.eq_ignore_ascii_case("CONNECT") && (200..300).contains(&resp.status) {
+        Response {
+            status: 405,
+            ..resp
+        }
+        .with_header("Allow", "GET, POST")
+    } else {
+        resp
     }
 }
 

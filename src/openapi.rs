@@ -4,7 +4,7 @@
 //! A document is assembled from three sources, each written once:
 //! - the provider's operation table, `providers/<p>/openapi.rs`: paths, parameters with their documented constraints,
 //!   the 200 answers, security schemes and the vendor's servers, built from the provider's own constants;
-//! - the response schemas of `schemas/<p>/`, embedded in the binary and placed under `components/schemas` (named after
+//! - the body schemas of `schemas/<p>/` (the answers', and TCR's request body), embedded in the binary and placed under `components/schemas` (named after
 //!   the file, `list_repos_details.response` for `list_repos_details.response.schema.json`). JSON Schema 2020-12 is
 //!   OpenAPI 3.1's dialect, so they go in unchanged except for `$schema` and `$id`: the document's
 //!   `jsonSchemaDialect` says 2020-12 once, and without `$id` every `$ref` resolves inside the document;
@@ -72,6 +72,11 @@ pub const SCHEMAS: &[(ProviderId, &str, &str)] = &[
         ProviderId::Ncr,
         "gateway_error",
         include_str!("../schemas/ncr/gateway_error.schema.json"),
+    ),
+    (
+        ProviderId::Tcr,
+        "describe_images.request",
+        include_str!("../schemas/tcr/describe_images.request.schema.json"),
     ),
     (
         ProviderId::Tcr,

@@ -601,6 +601,53 @@ fn swr_categories_are_the_categories_of_the_200_body() {
 }
 
 #[test]
+fn tcr_request_body_schema_file_and_query_parameters_name_the_same_fields() {
+    // Given the POST body's schema (a file of schemas/tcr/) and the fields the GET form's parameters come from
+    let text = std::fs::read_to_string(
+        common::root().join("schemas/tcr/describe_images.request.schema.json"),
+    )
+    .unwrap();
+    let file: Value = serde_json::from_str(&text).unwrap();
+    let fields = regmock::providers::tcr::openapi::fields();
+    // Then both have the same names, the same required ones and the same descriptions
+    let names: Vec<&str> = file["properties"]
+        .as_object()
+        .unwrap()
+        .keys()
+        .map(String::as_str)
+        .collect();
+    let mut field_names: Vec<&str> = fields.iter().map(|f| f.name).collect();
+    field_names.sort_unstable();
+    assert_eq!(names, field_names);
+    let required: Vec<&str> = fields
+        .iter()
+        .filter(|f| f.required)
+        .map(|f| f.name)
+        .collect();
+    assert_eq!(file["required"], json!(required));
+    for field in &fields {
+        let property = &file["properties"][field.name];
+        assert_eq!(
+            property["description"],
+            field.description.as_str(),
+            "{}",
+            field.name
+        );
+        let nullable = property["type"]
+            .as_array()
+            .or_else(|| property["anyOf"].as_array())
+            .unwrap()
+            .iter()
+            .any(|t| *t == json!("null") || t["type"] == "null");
+        assert_eq!(
+            nullable, !field.required,
+            "{}: an optional field may be null",
+            field.name
+        );
+    }
+}
+
+#[test]
 fn tcr_defines_every_parameter_the_emulator_reads_and_no_other() {
     let emulator = no_auth();
     let doc = document(ProviderId::Tcr);

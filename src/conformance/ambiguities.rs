@@ -219,7 +219,7 @@ pub static AMBIGUITIES: &[Ambiguity] = &[
         serves: Some("apigw-03"),
         accepted: &[alt(
             "apigw-03",
-            "an APIGW.03xx code (APIGW.0301 in the SDK note)",
+            "an APIGW.03xx code (APIGW.0301 in the official SDK sources)",
         )],
     },
     Ambiguity {

@@ -2,7 +2,7 @@
 //! answer of the session last).
 //!
 //! Each row names the vendor passage it enforces. *Required* means documented (or what the official SDKs demonstrably
-//! depend on, per the SDK notes); *recommended* is reported without failing the verdict.
+//! depend on, per the official SDKs' sources); *recommended* is reported without failing the verdict.
 
 use super::runner::CheckFn;
 use super::{ncr, runner, swr, tcr};
@@ -32,7 +32,7 @@ pub struct Check {
     pub provider: ProviderId,
     /// One line saying what must hold.
     pub title: &'static str,
-    /// The vendor doc page and passage (or SDK note) it enforces.
+    /// The vendor doc page and passage (or official SDK source) it enforces.
     pub source: &'static str,
     /// Required or recommended.
     pub severity: Severity,
@@ -619,8 +619,8 @@ pub static CHECKS: &[Check] = &[
         "tcr.content-type",
         Tcr,
         Required,
-        "every answer of the session has Content-Type exactly application/json",
-        "the official TCR SDK sources, Responses: the Python SDK reads Response.Error only when Content-Type equals application/json",
+        "every answer of the session has Content-Type exactly application/json or text/plain",
+        "the official TCR SDK sources, Responses: the Python SDK reads Response.Error only when Content-Type equals application/json or text/plain (application/json; charset=utf-8 loses the error code)",
         tcr::content_type,
     ),
     check(

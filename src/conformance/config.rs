@@ -107,6 +107,51 @@ pub struct Config {
 }
 
 impl Config {
+    /// The `regmock conform` flags besides `--provider`, `--base-url`, `--seed` and `--checks` that give a rerun the
+    /// same cases: `--cases` and the targets, each when not the default (credentials are left out).
+    ///
+    /// ```
+    /// use regmock::conformance::{Config, Target};
+    /// use regmock::model::ProviderId;
+    /// let mut config = Config::new(ProviderId::Swr, "http://127.0.0.1:8080");
+    /// assert_eq!(config.rerun_flags(), "");
+    /// config.cases = 64;
+    /// config.targets = vec![Target::swr("group", "busybox")];
+    /// assert_eq!(config.rerun_flags(), " --cases 64 --namespace group --repository busybox");
+    /// ```
+    pub fn rerun_flags(&self) -> String {
+        let mut flags = String::new();
+        if self.cases != Config::new(self.provider, "").cases {
+            flags.push_str(&format!(" --cases {}", self.cases));
+        }
+        if self.targets != default_targets(self.provider) {
+            // The flags `regmock conform` reads each target's parts from, per provider.
+            let parts: &[(&str, TargetPart)] = match self.provider {
+                ProviderId::Swr => &[
+                    ("namespace", |t| &t.namespace),
+                    ("repository", |t| &t.repository),
+                ],
+                ProviderId::Ncr => &[
+                    ("region", |t| &t.region),
+                    ("registry", |t| &t.registry),
+                    ("image", |t| &t.repository),
+                ],
+                ProviderId::Tcr => &[
+                    ("region", |t| &t.region),
+                    ("registry-id", |t| &t.registry),
+                    ("namespace", |t| &t.namespace),
+                    ("repository", |t| &t.repository),
+                ],
+            };
+            for (flag, part) in parts {
+                for target in &self.targets {
+                    flags.push_str(&format!(" --{flag} {}", shell_word(part(target))));
+                }
+            }
+        }
+        flags
+    }
+
     /// Defaults for `provider` at `base_url`: regmock's default credentials and the default dataset's documented
     /// example plus its large repository.
     pub fn new(provider: ProviderId, base_url: &str) -> Config {
@@ -155,5 +200,21 @@ pub fn default_targets(provider: ProviderId) -> Vec<Target> {
             Target::tcr("tcr-okmj78", "team-01", "nginx"),
             Target::tcr("tcr-okmj78", "team-01", "bulk-app"),
         ],
+    }
+}
+
+/// A target flag's part of a [`Target`].
+type TargetPart = fn(&Target) -> &str;
+
+/// `text` as one shell word: as it is when it needs no quoting, else single-quoted.
+fn shell_word(text: &str) -> String {
+    let plain = !text.is_empty()
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"._/:@%+=-".contains(&b));
+    if plain {
+        text.to_string()
+    } else {
+        crate::pipeline::shell_quote(text)
     }
 }

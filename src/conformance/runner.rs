@@ -488,6 +488,7 @@ pub async fn run(config: &Config) -> Report {
         base_url: config.base_url.clone(),
         seed: config.seed,
         cases_per_check: config.cases,
+        rerun_flags: config.rerun_flags(),
         verdict,
         reason,
         requests: total_requests,

@@ -270,7 +270,8 @@ fn steps<S: Spec>(spec: &S, ctx: &Ctx<'_>, req: &Request) -> Result<Response, Ap
             return Err(cause(
                 Cause::MalformedBody,
                 None,
-                "The request body could not be decoded (its chunked encoding or trailers are broken).",
+                "The request body could not be read whole (it ended before its declared length, or its chunked \
+                 encoding or trailers are broken).",
             ));
         }
     }

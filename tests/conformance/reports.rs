@@ -37,6 +37,29 @@ async fn failing_run_reports() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn the_rerun_line_names_the_cases_and_targets_the_run_was_given() {
+    // Given a failing run on a named repository with more cases than the default
+    let mut config = Config::new(ProviderId::Swr, "http://unused");
+    config.checks = vec!["swr.repos.content-range".into()];
+    config.cases = 16;
+    config.targets = vec![regmock::conformance::Target::swr("group", "busybox")];
+    let options = Options::default().with(SwrQuirks(vec![SwrQuirk::MissingContentRange]));
+    let report = redacted(conform_with(options, Credentials::default(), config).await);
+    // Then its rerun line gives them back, so that pasting it runs the same cases
+    let text = report.human();
+    let rerun = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("rerun:"))
+        .unwrap();
+    assert!(
+        rerun.ends_with(
+            "--seed 1 --cases 16 --namespace group --repository busybox --checks swr.repos.content-range"
+        ),
+        "{rerun}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn the_html_report_is_self_contained_and_escapes_what_the_target_sent() {
     // Given a failing run whose failure text carries markup, as a hostile target could send
     let mut config = Config::new(ProviderId::Swr, "http://unused");

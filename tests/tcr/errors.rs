@@ -56,6 +56,9 @@ const SPEC_CODES: &[&str] = &[
     "AuthFailure.InvalidSecretId",
     "ResourceNotFound.ErrNoNamespace",
     "ResourceNotFound.ErrNoRepo",
+    // The generic common codes, reached only through the fault header.
+    "UnauthorizedOperation",
+    "UnsupportedOperation",
 ];
 
 #[test]

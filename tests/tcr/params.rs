@@ -154,6 +154,65 @@ fn numeric_strings_are_accepted_for_limit_and_offset() {
 }
 
 #[test]
+fn limit_and_offset_are_integers_as_the_request_schema_says() {
+    let numbers = without_id(bulk(json!({"Limit": 7, "Offset": 3})));
+    // Given integers as JSON Schema counts them (a float with no fraction is one) and digit strings, then each is
+    // the same page as plain numbers, and the request schema accepts the body
+    for (limit, offset) in [(json!(7.0), json!(3.0)), (json!("7"), json!("03"))] {
+        let request = params(BULK, json!({"Limit": limit, "Offset": offset}));
+        assert!(
+            common::matches_schema("tcr/describe_images.request.schema.json", &request),
+            "{request}"
+        );
+        assert_eq!(
+            without_id(bulk(json!({"Limit": limit, "Offset": offset}))),
+            numbers,
+            "{request}"
+        );
+    }
+    // Given what the schema refuses (signs, spaces, fractions, empty), then each is InvalidParameter
+    for limit in [
+        json!(" 7"),
+        json!("7 "),
+        json!("+7"),
+        json!("-0"),
+        json!(""),
+        json!(7.5),
+        json!("7.0"),
+    ] {
+        let request = params(BULK, json!({"Limit": limit}));
+        assert!(
+            !common::matches_schema("tcr/describe_images.request.schema.json", &request),
+            "{request}"
+        );
+        let body = assert_tcr_error(&call(&describe(request.clone())), "InvalidParameter");
+        assert!(
+            message(&body).contains("`Limit` must be an Integer"),
+            "{request}: {body}"
+        );
+    }
+    // And -0 as a JSON number is the integer 0: page 1 for Offset
+    let zero = without_id(bulk(json!({"Limit": 7, "Offset": -0.0})));
+    assert_eq!(zero, without_id(bulk(json!({"Limit": 7, "Offset": 0}))));
+}
+
+#[test]
+fn json_nested_past_the_parsers_limit_is_named_as_such() {
+    // Given a parameter nested 200 objects deep (valid JSON, past serde_json's 128 levels)
+    let body = format!(
+        r#"{{"RegistryId":{}1{}}}"#,
+        r#"{"a":"#.repeat(200),
+        "}".repeat(200)
+    );
+    // Then it is InvalidParameter saying so, not "not valid JSON"
+    let answer = assert_tcr_error(&call(&describe_raw(body.as_bytes())), "InvalidParameter");
+    assert!(
+        message(&answer).contains("more than 128 levels deep"),
+        "{answer}"
+    );
+}
+
+#[test]
 fn get_form_gives_the_same_answer_as_post() {
     // Given the Python SDK's GET form (booleans rendered True) and the same request as a JSON POST
     let get = call(&describe_get(

@@ -264,7 +264,13 @@ proptest! {
         for (name, edit) in HEADERS.iter().zip(&edits) {
             req = apply(req, name, edit);
         }
-        check(&call(&req))?;
+        let mut resp = call(&req);
+        if req.method == "CONNECT" {
+            // HTTP/1.1 would read a 2xx as an opened tunnel and drop the body: 405 with Allow, the body unchanged.
+            prop_assert_eq!((resp.status, resp.header_value("Allow")), (405, Some("GET, POST")));
+            resp.status = 200;
+        }
+        check(&resp)?;
     }
 
     #[test]

@@ -16,7 +16,7 @@ section{margin-top:1.5em}h2 code{font-size:1em}";
 ///
 /// ```
 /// # let report = regmock::conformance::Report { provider: "tcr", base_url: "http://x/<b>".into(), seed: 7,
-/// #     cases_per_check: 1, verdict: regmock::conformance::Verdict::Pass, reason: None,
+/// #     cases_per_check: 1, rerun_flags: String::new(), verdict: regmock::conformance::Verdict::Pass, reason: None,
 /// #     requests: 0, elapsed_ms: 0, checks: vec![], observed: Default::default() };
 /// let page = regmock::conformance::report::html::render(&report);
 /// assert!(page.starts_with("<!DOCTYPE html>"));

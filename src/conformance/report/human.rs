@@ -9,7 +9,7 @@ use std::fmt::Write;
 ///
 /// ```
 /// # let report = regmock::conformance::Report { provider: "swr", base_url: "http://x".into(), seed: 7,
-/// #     cases_per_check: 1, verdict: regmock::conformance::Verdict::Error, reason: Some("no check ran".into()),
+/// #     cases_per_check: 1, rerun_flags: String::new(), verdict: regmock::conformance::Verdict::Error, reason: Some("no check ran".into()),
 /// #     requests: 0, elapsed_ms: 0, checks: vec![], observed: Default::default() };
 /// let text = regmock::conformance::report::human::render(&report);
 /// assert!(text.contains("verdict: ERROR"));
@@ -98,8 +98,8 @@ pub fn render(report: &Report) -> String {
         let _ = writeln!(out, "  source:   {}", c.source);
         let _ = writeln!(
             out,
-            "  rerun:    regmock conform --provider {} --base-url {} --seed {} --checks {}",
-            report.provider, report.base_url, report.seed, c.id
+            "  rerun:    regmock conform --provider {} --base-url {} --seed {}{} --checks {}",
+            report.provider, report.base_url, report.seed, report.rerun_flags, c.id
         );
         for f in &c.failures {
             let _ = writeln!(out, "  - {}", f.message);

@@ -7,7 +7,7 @@ use super::Report;
 ///
 /// ```
 /// # let report = regmock::conformance::Report { provider: "tcr", base_url: "http://x".into(), seed: 7,
-/// #     cases_per_check: 1, verdict: regmock::conformance::Verdict::Pass, reason: None,
+/// #     cases_per_check: 1, rerun_flags: String::new(), verdict: regmock::conformance::Verdict::Pass, reason: None,
 /// #     requests: 0, elapsed_ms: 0, checks: vec![], observed: Default::default() };
 /// let json: serde_json::Value = serde_json::from_str(&regmock::conformance::report::json::render(&report)).unwrap();
 /// assert_eq!(json["verdict"], "pass");

@@ -10,7 +10,7 @@ use std::fmt::Write;
 ///
 /// ```
 /// # let report = regmock::conformance::Report { provider: "ncr", base_url: "http://x".into(), seed: 7,
-/// #     cases_per_check: 1, verdict: regmock::conformance::Verdict::Pass, reason: None,
+/// #     cases_per_check: 1, rerun_flags: String::new(), verdict: regmock::conformance::Verdict::Pass, reason: None,
 /// #     requests: 0, elapsed_ms: 0, checks: vec![], observed: Default::default() };
 /// assert!(regmock::conformance::report::junit::render(&report).contains("<testsuite name=\"regmock-conform-ncr\""));
 /// ```

@@ -106,6 +106,10 @@ pub struct Report {
     pub seed: u64,
     /// Cases per property check.
     pub cases_per_check: u32,
+    /// The flags a rerun needs besides `--seed` and `--checks` to send the same cases ([`Config::rerun_flags`]).
+    ///
+    /// [`Config::rerun_flags`]: crate::conformance::Config::rerun_flags
+    pub rerun_flags: String,
     /// The verdict.
     pub verdict: Verdict,
     /// Why the verdict is Error.
@@ -127,7 +131,7 @@ impl Report {
     ///
     /// ```
     /// # let report = regmock::conformance::Report { provider: "swr", base_url: String::new(), seed: 1,
-    /// #     cases_per_check: 1, verdict: regmock::conformance::Verdict::Fail, reason: None, requests: 0,
+    /// #     cases_per_check: 1, rerun_flags: String::new(), verdict: regmock::conformance::Verdict::Fail, reason: None, requests: 0,
     /// #     elapsed_ms: 0, checks: vec![], observed: Default::default() };
     /// assert_eq!(report.exit_code(), 1);
     /// ```
@@ -170,7 +174,7 @@ impl Report {
     ///
     /// ```
     /// # let report = regmock::conformance::Report { provider: "swr", base_url: String::new(), seed: 1,
-    /// #     cases_per_check: 1, verdict: regmock::conformance::Verdict::Pass, reason: None, requests: 0,
+    /// #     cases_per_check: 1, rerun_flags: String::new(), verdict: regmock::conformance::Verdict::Pass, reason: None, requests: 0,
     /// #     elapsed_ms: 0, checks: vec![], observed: Default::default() };
     /// let dir = tempfile::tempdir().unwrap();
     /// assert!(report.write_cassettes(dir.path()).unwrap().is_empty(), "a report without failures writes nothing");

@@ -19,7 +19,7 @@ pub const MAX_SKEW_MS: i64 = 5 * 60 * 1000;
 /// The signature v2 of a request target.
 ///
 /// ```
-/// // The NCR note's test vector.
+/// // A test vector computed with NAVER's documented signing algorithm.
 /// let sig = regmock::providers::ncr::auth::signature(
 ///     "GET",
 ///     "/ncr/api/v2/repositories/my-registry/hello%2Fworld/tags?page=1&pagesize=10",

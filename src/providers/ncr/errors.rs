@@ -13,8 +13,12 @@ crate::error_codes! {
     #[catalogue(include_str!("errors.json"))]
     /// Every error the NCR provider answers with.
     pub enum NcrCode {
+        /// Gateway 400: a request the gateway cannot read (injected fault).
+        GatewayBadRequest = "100",
         /// Gateway 401: missing, unknown or invalid signature headers.
         AuthenticationFailed = "200",
+        /// Gateway 401: credentials without permission for the API (injected fault).
+        PermissionDenied = "210",
         /// Gateway 403: valid credentials without permission (injected fault).
         Forbidden = "230",
         /// Gateway 404: no API at this path (or method).

@@ -67,8 +67,12 @@ crate::error_codes! {
         ErrNoRepo = "ResourceNotFound.ErrNoRepo",
         /// Unknown namespace or repository in the instance.
         TcrResourceNotFound = "ResourceNotFound.TcrResourceNotFound",
+        /// The common, generic unauthorized operation (fault only).
+        GenericUnauthorizedOperation = "UnauthorizedOperation",
         /// A parameter DescribeImages does not define.
         UnknownParameter = "UnknownParameter",
+        /// The common, generic unsupported operation (fault only).
+        UnsupportedOperation = "UnsupportedOperation",
         /// A method other than GET or POST.
         UnsupportedProtocol = "UnsupportedProtocol",
     }

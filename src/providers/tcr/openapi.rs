@@ -2,13 +2,16 @@
 //! JSON body and as `GET /` with the parameters in the query (the SDKs' `reqMethod="GET"`), the API 3.0 common
 //! parameters as `X-TC-*` headers, and TC3-HMAC-SHA256 as the security scheme. Every error is HTTP 200 with
 //! `Response.Error`: the builder turns the 200 answer into a `oneOf` of the success and error bodies of `schemas/tcr/`.
+//! The POST body's schema is `schemas/tcr/describe_images.request.schema.json`, which the builder places under
+//! `components/schemas` with the others; the GET form's query parameters come from [`fields`], whose names, required
+//! flags and descriptions a test keeps equal to that file's.
 
 use super::REQUESTS_PER_SECOND;
 use super::auth::MAX_SKEW_SECONDS;
 use super::params::{DEFAULT_LIMIT, MAX_LIMIT};
 use super::routes::{ACTION, VERSION};
 use crate::pipeline::Layer;
-use serde_json::{Map, Value, json};
+use serde_json::{Value, json};
 
 /// The component schema of an error body: API 3.0 has one shape for every layer.
 ///
@@ -124,44 +127,6 @@ pub fn fields() -> Vec<Field> {
     ]
 }
 
-/// Digits of an integer of at least `min` (0 or 1), as a string.
-fn digits(min: i64) -> &'static str {
-    if min >= 1 {
-        "^0*[1-9][0-9]*$"
-    } else {
-        "^[0-9]+$"
-    }
-}
-
-const BOOLEAN_TEXT: &str = "^([Tt][Rr][Uu][Ee]|[Ff][Aa][Ll][Ss][Ee])$";
-
-/// The JSON-body schema of one field: the page's type, plus what the emulator also accepts there (numeric strings, as
-/// the vendor's own example sends; `"true"`/`"false"` in any case; `null` for an optional field, read as absent).
-fn body_schema(field: &Field) -> Value {
-    let mut schema = match field.kind {
-        Kind::Name => json!({ "type": ["string"], "minLength": 1 }),
-        Kind::Text => json!({ "type": ["string"] }),
-        Kind::Integer(min) => json!({
-            "type": ["integer", "string"],
-            "minimum": min,
-            "maximum": i64::MAX,
-            "pattern": digits(min),
-        }),
-        Kind::Boolean => json!({ "type": ["boolean", "string"], "pattern": BOOLEAN_TEXT }),
-    };
-    if !field.required {
-        schema["type"]
-            .as_array_mut()
-            .expect("type is an array")
-            .push(json!("null"));
-    }
-    schema["description"] = json!(field.description);
-    if let Some(example) = field.example {
-        schema["examples"] = json!([example]);
-    }
-    schema
-}
-
 /// The query schema of one field (the GET form: form-encoded, `+` is a space).
 fn query_schema(field: &Field) -> Value {
     match field.kind {
@@ -221,22 +186,20 @@ fn common_parameters() -> Value {
 }
 
 /// TCR's part of its OpenAPI document: `info`, `servers`, the `/` path with `post` and `get`, `components`
-/// (the request body schema, the common header parameters, the security scheme) and `security`.
+/// (the common header parameters, the security scheme) and `security`; the request body schema is a file of
+/// `schemas/tcr/`.
 ///
 /// ```
 /// // Arrange + Act
 /// let part = regmock::providers::tcr::openapi::document();
 /// // Assert: the JSON form and the query form, with the same parameters.
-/// let body = &part["components"]["schemas"]["describe_images.request"];
-/// assert_eq!(body["required"], serde_json::json!(["RegistryId", "NamespaceName", "RepositoryName"]));
+/// let body = &part["paths"]["/"]["post"]["requestBody"]["content"]["application/json"]["schema"];
+/// assert_eq!(body["$ref"], "#/components/schemas/describe_images.request");
 /// assert_eq!(part["paths"]["/"]["get"]["parameters"].as_array().unwrap().len(), 7 + 8);
 /// ```
 pub fn document() -> Value {
-    let mut properties = Map::new();
     let mut query = Vec::new();
-    let fields = fields();
-    for field in &fields {
-        properties.insert(field.name.to_string(), body_schema(field));
+    for field in &fields() {
         let mut param = json!({
             "name": field.name, "in": "query", "required": field.required,
             "description": field.description,
@@ -247,11 +210,6 @@ pub fn document() -> Value {
         }
         query.push(param);
     }
-    let required: Vec<&str> = fields
-        .iter()
-        .filter(|f| f.required)
-        .map(|f| f.name)
-        .collect();
     let common = common_parameters();
     let headers: Vec<Value> = common
         .as_object()
@@ -311,19 +269,6 @@ pub fn document() -> Value {
             },
         } },
         "components": {
-            "schemas": {
-                "describe_images.request": {
-                    "title": "DescribeImages input parameters",
-                    "description": "A JSON object. The page types `Limit`/`Offset` as Integer and `ExactMatch` as \
-                                    Boolean, but its own example sends `\"20\"` and `\"0\"`: numbers and numeric \
-                                    strings are both accepted, and `\"true\"`/`\"false\"` in any case; `null` counts \
-                                    as absent.",
-                    "type": "object",
-                    "additionalProperties": false,
-                    "required": required,
-                    "properties": properties,
-                },
-            },
             "parameters": common,
             "securitySchemes": {
                 "TC3-HMAC-SHA256": {

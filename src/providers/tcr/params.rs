@@ -65,7 +65,7 @@ pub struct DescribeImages {
 enum Raw<'a> {
     Null,
     Bool(bool),
-    /// A JSON number: the integer, when it is one that fits `i64` (as `Value::as_i64` reads it).
+    /// A JSON number: the integer, when it is one that fits `i64` (a float with no fraction counts, as in JSON Schema).
     Number(Option<i64>),
     Text(Cow<'a, str>),
     /// A JSON object's members, in order (the body itself; a parameter that is an object is refused whole).
@@ -100,8 +100,8 @@ impl<'de> Visitor<'de> for RawVisitor {
     fn visit_u64<E>(self, n: u64) -> Result<Raw<'de>, E> {
         Ok(Raw::Number(i64::try_from(n).ok()))
     }
-    fn visit_f64<E>(self, _: f64) -> Result<Raw<'de>, E> {
-        Ok(Raw::Number(None))
+    fn visit_f64<E>(self, n: f64) -> Result<Raw<'de>, E> {
+        Ok(Raw::Number(integral(n)))
     }
     fn visit_borrowed_str<E>(self, s: &'de str) -> Result<Raw<'de>, E> {
         Ok(Raw::Text(Cow::Borrowed(s)))
@@ -223,8 +223,14 @@ pub fn parse_silent(
             let body = if req.body.iter().all(u8::is_ascii_whitespace) {
                 Raw::Object(Vec::new())
             } else {
-                serde_json::from_slice(&req.body)
-                    .map_err(|e| invalid(format!("The request body is not valid JSON ({e}).")))?
+                serde_json::from_slice(&req.body).map_err(|e| {
+                    // serde_json's nesting limit (128) is not a syntax error: say what it is.
+                    if e.to_string().starts_with("recursion limit exceeded") {
+                        invalid("The request body nests JSON more than 128 levels deep.".into())
+                    } else {
+                        invalid(format!("The request body is not valid JSON ({e})."))
+                    }
+                })?
             };
             let Raw::Object(mut members) = body else {
                 return Err(invalid("The request body must be a JSON object.".into()));
@@ -319,12 +325,31 @@ fn required(raw: Option<&Raw<'_>>, name: &str) -> Result<String, ApiError> {
     }
 }
 
+/// `n` as an integer when it has no fraction: `20.0`, `1e2` and `-0` are integers to JSON Schema (and to the request
+/// schema of `schemas/tcr/`). The range check keeps the conversion exact: 2^63 is the first float above `i64::MAX`.
+fn integral(n: f64) -> Option<i64> {
+    #[allow(clippy::cast_possible_truncation, clippy::cast_precision_loss)]
+    (n.fract() == 0.0 && n >= i64::MIN as f64 && n < i64::MAX as f64).then_some(n as i64)
+}
+
+/// A string's integer: digits, as the request schema's pattern says, so no `+`, no spaces and no fraction
+/// (`str::parse` alone would take `+20`). A `-` before digits is read too, so that `"-1"` is the value error a negative
+/// number is; `"-0"` is neither a schema spelling nor a negative value.
+fn text_integer(s: &str) -> Option<i64> {
+    let digits = s.strip_prefix('-').unwrap_or(s);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let n: i64 = s.parse().ok()?;
+    (n != 0 || digits.len() == s.len()).then_some(n)
+}
+
 fn integer(raw: Option<&Raw<'_>>, name: &str) -> Result<Option<i64>, ApiError> {
     let not_integer = || invalid(format!("The parameter `{name}` must be an Integer."));
     match raw {
         None | Some(Raw::Null) => Ok(None),
         Some(Raw::Number(n)) => n.map(Some).ok_or_else(not_integer),
-        Some(Raw::Text(s)) => s.trim().parse().map(Some).map_err(|_| not_integer()),
+        Some(Raw::Text(s)) => text_integer(s).map(Some).ok_or_else(not_integer),
         Some(_) => Err(not_integer()),
     }
 }
@@ -334,7 +359,7 @@ fn boolean(raw: Option<&Raw<'_>>, name: &str) -> Result<Option<bool>, ApiError> 
     match raw {
         None | Some(Raw::Null) => Ok(None),
         Some(Raw::Bool(b)) => Ok(Some(*b)),
-        Some(Raw::Text(s)) => match s.trim().to_ascii_lowercase().as_str() {
+        Some(Raw::Text(s)) => match s.to_ascii_lowercase().as_str() {
             "true" => Ok(Some(true)),
             "false" => Ok(Some(false)),
             _ => Err(not_boolean()),
@@ -354,7 +379,7 @@ mod tests {
         match value {
             Value::Null => Raw::Null,
             Value::Bool(b) => Raw::Bool(b),
-            Value::Number(n) => Raw::Number(n.as_i64()),
+            Value::Number(n) => Raw::Number(n.as_i64().or_else(|| n.as_f64().and_then(integral))),
             Value::String(s) => Raw::Text(Cow::Owned(s)),
             Value::Array(_) => Raw::Other,
             Value::Object(map) => Raw::Object(

@@ -90,6 +90,10 @@ impl Limits {
             .timer(TokioTimer::new())
             .header_read_timeout(self.header_timeout)
             .max_header_size(self.max_header_bytes)
+            // A client may shut its side down once its request is sent (`shutdown(SHUT_WR)`, `curl
+            // --no-keepalive`-style tools, some proxies). hyper's default then closes the connection as soon as its
+            // read sees the end, often before the answer is written: the request was lost without a word.
+            .half_close(true)
             // hyper writes header names in lower case unless told otherwise, and cannot keep the case a provider
             // gave them. Title case is the documented spelling (`Content-Range`, `X-Request-Id`), and the official
             // Huawei Java SDK finds `Content-Range` only under it: it looks the name up case-sensitively.

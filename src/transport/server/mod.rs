@@ -166,6 +166,11 @@ where
     B: hyper::body::Body,
     B::Error: std::error::Error + Send + Sync + 'static,
 {
+    // A declared length over the limit is refused at once: reading it (or waiting for it) would only end the same way,
+    // and a client that sends less than it declared would otherwise wait for the request timeout.
+    if body.size_hint().lower() > app.limits.max_body_bytes as u64 {
+        return (Vec::new(), Some(Unread::TooLarge));
+    }
     let mut collect = std::pin::pin!(Limited::new(body, app.limits.max_body_bytes).collect());
     let mut first_poll = true;
     let quick = std::future::poll_fn(|cx| match collect.as_mut().poll(cx) {
