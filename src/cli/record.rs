@@ -197,16 +197,7 @@ async fn handle(
         method: parts.method.as_str().to_string(),
         path: parts.uri.path().to_string(),
         query: parts.uri.query().map(str::to_string),
-        headers: parts
-            .headers
-            .iter()
-            .map(|(n, v)| {
-                (
-                    n.to_string(),
-                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                )
-            })
-            .collect(),
+        headers: regmock::transport::header_pairs(&parts.headers),
         body: body.to_vec(),
     };
     let answer = match forward(&rec, &request).await {
@@ -251,16 +242,7 @@ async fn forward(rec: &Recorder, request: &Request) -> anyhow::Result<Response> 
     }
     let resp = builder.body(out.body).send().await?;
     let status = resp.status().as_u16();
-    let headers = resp
-        .headers()
-        .iter()
-        .map(|(n, v)| {
-            (
-                n.to_string(),
-                String::from_utf8_lossy(v.as_bytes()).into_owned(),
-            )
-        })
-        .collect();
+    let headers = regmock::transport::header_pairs(resp.headers());
     let body = resp.bytes().await?.to_vec();
     Ok(Response {
         status,

@@ -129,6 +129,17 @@ pub static CHECKS: &[Check] = &[
         swr::repos_content_range,
     ),
     check(
+        "swr.repos.page.invalid",
+        Swr,
+        Required,
+        "limit/offset of 0, negative or non-numeric are a 400 with the SWR error body (or, where the docs are silent, a well-formed 200), never a 5xx",
+        concat!(
+            swr_repos!(),
+            ", Status Code: \"400 Request error. Error information is returned.\""
+        ),
+        swr::repos_invalid,
+    ),
+    check(
         "swr.repos.filter",
         Swr,
         Required,
@@ -527,7 +538,7 @@ pub static CHECKS: &[Check] = &[
         "tcr.images.exact",
         Tcr,
         Required,
-        "ExactMatch true returns exactly the tags equal to ImageVersion",
+        "ExactMatch true returns exactly the tags equal to ImageVersion, letter case included",
         concat!(
             tcr_images!(),
             ", ExactMatch: \"Whether to use exact matching. Valid values: true (exact matching)\""

@@ -10,6 +10,10 @@ use crate::pipeline::{KeyPair, Provider};
 use chrono::{TimeDelta, Utc};
 use std::time::{Duration, Instant};
 
+/// The most of one answer the suite reads. The largest documented answer it asks for is far below (an SWR repository
+/// list names every tag: about 12 MiB for a million tags); a target sending more would otherwise be read without end.
+pub(crate) const MAX_ANSWER_BYTES: usize = 64 << 20;
+
 /// How a request is authenticated; the negative variants are the authentication checks' cases.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Auth {
@@ -169,27 +173,28 @@ impl Client {
         for (n, v) in &req.headers {
             builder = builder.header(n.as_str(), v.as_str());
         }
-        let r = builder
+        let mut r = builder
             .body(req.body.clone())
             .send()
             .await
             .map_err(|e| format!("target unreachable: {} {url}: {}", req.method, chain(&e)))?;
         let status = r.status().as_u16();
-        let headers = r
-            .headers()
-            .iter()
-            .map(|(n, v)| {
-                (
-                    n.to_string(),
-                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
-                )
-            })
-            .collect();
-        let body = r
-            .bytes()
+        let headers = crate::transport::header_pairs(r.headers());
+        let mut body = Vec::new();
+        while let Some(chunk) = r
+            .chunk()
             .await
             .map_err(|e| format!("reading the answer to {} {url}: {e}", req.method))?
-            .to_vec();
+        {
+            if body.len() + chunk.len() > MAX_ANSWER_BYTES {
+                return Err(format!(
+                    "the answer to {} {url} is over {} MiB: not read further",
+                    req.method,
+                    MAX_ANSWER_BYTES >> 20
+                ));
+            }
+            body.extend_from_slice(&chunk);
+        }
         Ok(Response {
             status,
             headers,

@@ -112,6 +112,10 @@ pub(crate) struct WalkStep {
     seen: std::collections::HashSet<String>,
 }
 
+/// The answer bytes the session keeps in all for failure cassettes (see [`Cx::send`]): far above what a documented
+/// session holds (a few MiB), and far below what a target sending huge answers would make it hold.
+const KEPT_ANSWER_BYTES: usize = 256 << 20;
+
 /// Most pages a walk requests; generated page sizes keep walks far below it.
 pub(crate) const MAX_PAGES: usize = 250;
 
@@ -214,6 +218,8 @@ pub(crate) struct Cx {
     /// The latest exchange of each request of the session (by its description), so a failure can be written as a
     /// cassette; one entry per distinct request keeps this bounded by what the suite asks.
     exchanges: std::collections::HashMap<String, Exchange>,
+    /// The answer bytes of `exchanges` and of the schema-broken answers `seen` holds.
+    kept_bytes: usize,
     /// The description of the current check's latest request: a failure that names a request the suite never sent as
     /// such (a filter described without its paging) gets this exchange.
     latest: Option<String>,
@@ -245,15 +251,32 @@ impl Cx {
             schemas: verdict.schemas.clone(),
         };
         let broken = !(verdict.hard.is_empty() && verdict.extra.is_empty());
+        // Exchanges are kept for the failure cassettes (one per distinct request, and one per schema-broken answer)
+        // within KEPT_ANSWER_BYTES in all, so a target sending huge answers cannot make the session's memory grow
+        // with every request; a failure on an answer past the budget is reported without its cassette.
+        let size = resp.body.len();
+        if let Some(old) = self.exchanges.remove(&described) {
+            self.kept_bytes -= old.response.body.len();
+        }
+        let keep = |kept: &mut usize| {
+            let fits = *kept + size <= KEPT_ANSWER_BYTES;
+            if fits {
+                *kept += size;
+            }
+            fits
+        };
+        let broken_kept = broken && keep(&mut self.kept_bytes);
         self.seen.push(Seen {
             request: described.clone(),
             status: resp.status,
             content_type: resp.header_value("content-type").map(str::to_string),
             is_error: verdict.is_error,
             schema: verdict,
-            exchange: broken.then(|| Box::new(exchange.clone())),
+            exchange: broken_kept.then(|| Box::new(exchange.clone())),
         });
-        self.exchanges.insert(described.clone(), exchange);
+        if keep(&mut self.kept_bytes) {
+            self.exchanges.insert(described.clone(), exchange);
+        }
         self.latest = Some(described);
         if (200..300).contains(&resp.status) && !self.seen.last().is_some_and(|s| s.is_error) {
             self.accepted += 1;
@@ -441,6 +464,7 @@ pub async fn run(config: &Config) -> Report {
                 accepted: 0,
                 current: None,
                 exchanges: Default::default(),
+                kept_bytes: 0,
                 latest: None,
                 observed: BTreeMap::new(),
                 progress: super::progress::Progress::new(

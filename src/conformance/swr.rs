@@ -646,6 +646,11 @@ fn repo_sort_case<'a>(
                     ),
                 }));
             }
+            if !matches!(column, "name" | "tag_count")
+                && let Some(broken) = unreadable_time(&w, size)
+            {
+                return Ok(Some(broken));
+            }
             let at = match column {
                 "name" => first_unordered(&w.items, ascending, |i| i.name.clone()),
                 "tag_count" => first_unordered(&w.items, ascending, |i| i.count),
@@ -843,37 +848,47 @@ fn error_code(body: &Value) -> Option<String> {
         .map(str::to_string)
 }
 
+pub(super) fn repos_invalid(cx: &mut Cx) -> BoxFuture<'_> {
+    Box::pin(invalid_paging(cx, List::Repos, None))
+}
+
 pub(super) fn tags_invalid(cx: &mut Cx) -> BoxFuture<'_> {
     Box::pin(async move {
         let Some(t) = cx.cfg.targets.first().cloned() else {
             return Err(Stop::Skip("no target".into()));
         };
-        for query in [
-            "limit=0&offset=0",
-            "limit=-1&offset=0",
-            "limit=abc&offset=0",
-            "limit=99999999999999999999&offset=0",
-            "limit=10&offset=-1",
-            "limit=10&offset=abc",
-        ] {
-            let (req, resp, _) = list(cx, List::Tags, Some(&t), query).await?;
-            cx.case();
-            let alt = match (resp.status, resp.body_json()) {
-                (400, body) if error_code(&body).is_some() => "reject-400",
-                (200, Value::Array(_)) => "lenient-200",
-                _ => "other",
-            };
-            if !cx.accepts("swr.paging.invalid", alt) {
-                cx.fail(
-                    format!("{query} is answered with neither a 400 nor a well-formed list"),
-                    &req,
-                    describe("swr.paging.invalid"),
-                    status_line(&resp),
-                );
-            }
-        }
-        Ok(())
+        invalid_paging(cx, List::Tags, Some(&t)).await
     })
+}
+
+/// `list` asked with a limit or offset of 0, negative, non-numeric or too large: a 400 with the SWR error body, or
+/// (where the docs are silent) a well-formed list, never anything else.
+async fn invalid_paging(cx: &mut Cx, list_of: List, target: Option<&Target>) -> Result<(), Stop> {
+    for query in [
+        "limit=0&offset=0",
+        "limit=-1&offset=0",
+        "limit=abc&offset=0",
+        "limit=99999999999999999999&offset=0",
+        "limit=10&offset=-1",
+        "limit=10&offset=abc",
+    ] {
+        let (req, resp, _) = list(cx, list_of, target, query).await?;
+        cx.case();
+        let alt = match (resp.status, resp.body_json()) {
+            (400, body) if error_code(&body).is_some() => "reject-400",
+            (200, Value::Array(_)) => "lenient-200",
+            _ => "other",
+        };
+        if !cx.accepts("swr.paging.invalid", alt) {
+            cx.fail(
+                format!("{query} is answered with neither a 400 nor a well-formed list"),
+                &req,
+                describe("swr.paging.invalid"),
+                status_line(&resp),
+            );
+        }
+    }
+    Ok(())
 }
 
 pub(super) fn tags_filter(cx: &mut Cx) -> BoxFuture<'_> {
@@ -1254,6 +1269,9 @@ fn sort_case<'a>(
                 ),
             }));
         }
+        if let Some(broken) = unreadable_time(&w, size) {
+            return Ok(Some(broken));
+        }
         let Some(at) = reference::first_out_of_order(&times, ascending) else {
             return Ok(None);
         };
@@ -1268,6 +1286,27 @@ fn sort_case<'a>(
             ),
             actual: format!("{} updated {}", w.items[at].key, w.items[at].updated),
         }))
+    })
+}
+
+/// A sorted walk whose update times do not all read as date-times: its order by time cannot be judged, and a client
+/// sorting or comparing them could not either, so that is the failure (rather than taking every time as equal, which
+/// would pass any order).
+fn unreadable_time(w: &Walk, size: u64) -> Option<Broken> {
+    let at = w
+        .items
+        .iter()
+        .position(|i| reference::parse_time(&i.updated).is_none())?;
+    let page = &w.pages[(at / size.max(1) as usize).min(w.pages.len() - 1)];
+    Some(Broken {
+        message: format!(
+            "the update time of {} does not read as a date-time, so the order by it cannot be judged",
+            w.items[at].key
+        ),
+        request: page.request.clone(),
+        expected: "an ISO 8601 date-time, as the docs' examples write it (2018-07-06T06:18:55Z)"
+            .into(),
+        actual: format!("{:?}", w.items[at].updated),
     })
 }
 

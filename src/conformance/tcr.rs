@@ -597,14 +597,16 @@ fn fuzzy_case<'a>(
 pub(super) fn exact(cx: &mut Cx) -> BoxFuture<'_> {
     Box::pin(async move {
         let walks = cx.trusted(0..cx.walks.len(), "tcr.images.offset-is-page")?;
-        // (walk, which of its names, a part of the name instead, where the part starts, its length): whole names and
-        // parts of names, so exact matching must not return the fuzzy matches. A failure shrinks to a whole name.
+        // (walk, which of its names, a part of the name instead, where the part starts, its length, the letters' case
+        // flipped): whole names, parts of names and other-case names, so exact matching must return neither the fuzzy
+        // nor the case-insensitive matches. A failure shrinks to a whole name as it is.
         let cases = (
             0..walks.len(),
             any::<Index>(),
             any::<bool>(),
             any::<Index>(),
             1usize..8,
+            any::<bool>(),
         );
         property::check(cx, cases, &walks, exact_case).await
     })
@@ -616,7 +618,7 @@ pub(super) fn exact(cx: &mut Cx) -> BoxFuture<'_> {
 fn exact_case<'a>(
     cx: &'a mut Cx,
     walks: &'a Vec<Walk>,
-    (walk, pick, part, from, len): (usize, Index, bool, Index, usize),
+    (walk, pick, part, from, len, flip): (usize, Index, bool, Index, usize, bool),
 ) -> CaseFuture<'a> {
     Box::pin(async move {
         let w = &walks[walk];
@@ -632,6 +634,10 @@ fn exact_case<'a>(
                 name[start..(start + len).min(name.len())].iter().collect()
             }
         };
+        let value = match flip {
+            false => value,
+            true => value.chars().map(flip_case).collect(),
+        };
         let params = [("ImageVersion", json!(value)), ("ExactMatch", json!(true))];
         let want = w
             .items
@@ -646,6 +652,15 @@ fn exact_case<'a>(
         )
         .await
     })
+}
+
+/// `c` in the other case (ASCII letters; anything else as it is).
+fn flip_case(c: char) -> char {
+    if c.is_ascii_uppercase() {
+        c.to_ascii_lowercase()
+    } else {
+        c.to_ascii_uppercase()
+    }
 }
 
 pub(super) fn digest(cx: &mut Cx) -> BoxFuture<'_> {

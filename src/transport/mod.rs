@@ -19,12 +19,24 @@ fn request_from_parts(
         method: method.as_str().to_string(),
         path: path.to_string(),
         query: query.map(str::to_string),
-        headers: headers
-            .iter()
-            .map(|(n, v)| (n.as_str().to_string(), header_text(v.as_bytes())))
-            .collect(),
+        headers: header_pairs(headers),
         body,
     }
+}
+
+/// The headers of an `http` request or response (the transports', reqwest's) as regmock's name-value pairs, in order,
+/// values that are not UTF-8 kept lossily.
+///
+/// ```
+/// let mut headers = axum::http::HeaderMap::new();
+/// headers.insert("x-request-id", "abc".parse().unwrap());
+/// assert_eq!(regmock::transport::header_pairs(&headers), [("x-request-id".to_string(), "abc".to_string())]);
+/// ```
+pub fn header_pairs(headers: &axum::http::HeaderMap) -> Vec<(String, String)> {
+    headers
+        .iter()
+        .map(|(n, v)| (n.as_str().to_string(), header_text(v.as_bytes())))
+        .collect()
 }
 
 /// A header value as text. Nearly every value is ASCII, which `from_utf8` checks several bytes at a time; the lossy

@@ -120,3 +120,176 @@ async fn a_tcr_server_without_the_get_form_or_tokens_fails_those_checks() {
     }
     assert!(human.contains("X-TC-Token"), "{human}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_tag_list_with_unreadable_times_fails_the_sort_instead_of_passing_any_order() {
+    // Given a server that pages its tag list right, but writes update times without the `T` and `Z` of the docs'
+    // examples and ignores the requested order (time descending, whatever was asked)
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v2/manage/repos"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(serde_json::json!([repo(
+                    "busybox",
+                    "2024-01-03T00:00:00.000000Z",
+                    6
+                )]))
+                .insert_header("Content-Range", "0-1/1"),
+        )
+        .mount(&server)
+        .await;
+    let tags: Vec<serde_json::Value> = (0..6)
+        .map(|i| {
+            let updated = format!("2018-07-0{} 06:18:55", 6 - i);
+            serde_json::json!({"Tag": format!("v{i}"), "updated": updated, "digest": format!("sha256:0{i}")})
+        })
+        .collect();
+    Mock::given(method("GET"))
+        .and(path("/v2/manage/namespaces/group/repos/busybox/tags"))
+        .respond_with(move |req: &wiremock::Request| {
+            let param = |name: &str| {
+                req.url
+                    .query_pairs()
+                    .find(|(k, _)| k == name)
+                    .and_then(|(_, v)| v.parse::<usize>().ok())
+            };
+            let offset = param("offset").unwrap_or(0).min(tags.len());
+            let limit = param("limit").unwrap_or(100);
+            let page: Vec<_> = tags.iter().skip(offset).take(limit).cloned().collect();
+            ResponseTemplate::new(200)
+                .insert_header(
+                    "Content-Range",
+                    format!("{offset}-{}/{}", page.len(), tags.len()).as_str(),
+                )
+                .set_body_json(page)
+        })
+        .mount(&server)
+        .await;
+    // When the tag checks run against it
+    let mut config = Config::new(ProviderId::Swr, &server.uri());
+    config.targets = vec![Target::swr("group", "busybox")];
+    config.checks = vec!["swr.tags".into()];
+    let report = conformance::run(&config).await;
+    // Then the sort fails on the time it cannot read, rather than passing with every time taken as equal
+    let human = report.human();
+    let sort = report
+        .checks
+        .iter()
+        .find(|c| c.id == "swr.tags.sort")
+        .unwrap();
+    assert_eq!(sort.outcome, Outcome::Fail, "{human}");
+    assert!(
+        sort.failures[0]
+            .message
+            .contains("does not read as a date-time"),
+        "{human}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_answer_over_64_mib_is_not_read_and_the_run_cannot_judge() {
+    // Given a server whose repository list is valid JSON padded with 65 MiB of spaces
+    let server = MockServer::start().await;
+    let mut body = serde_json::to_vec(&serde_json::json!([repo(
+        "busybox",
+        "2024-01-03T00:00:00.000000Z",
+        1
+    )]))
+    .unwrap();
+    body.resize(body.len() + (65 << 20), b' ');
+    Mock::given(method("GET"))
+        .and(path("/v2/manage/repos"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_raw(body, "application/json")
+                .insert_header("Content-Range", "0-1/1"),
+        )
+        .mount(&server)
+        .await;
+    // When the suite runs against it
+    let config = Config::new(ProviderId::Swr, &server.uri());
+    let report = conformance::run(&config).await;
+    // Then it stops reading at the cap and says so: it could not judge, and never passes
+    assert_eq!(
+        report.verdict,
+        conformance::Verdict::Error,
+        "{}",
+        report.human()
+    );
+    assert!(
+        report.human().contains("is over 64 MiB"),
+        "{}",
+        report.human()
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_tcr_server_whose_exact_match_ignores_case_fails_the_exact_check() {
+    // Given a TCR server that pages and filters as documented, except that ExactMatch compares without letter case
+    let server = MockServer::start().await;
+    // No two names differ only in case, so only a case-flipped value tells the matchings apart.
+    let names = [
+        "latest",
+        "Release-Alpine",
+        "v1.2-RC",
+        "stable",
+        "Stable-slim",
+        "edge",
+    ];
+    Mock::given(method("POST"))
+        .respond_with(move |req: &wiremock::Request| {
+            let body: serde_json::Value = serde_json::from_slice(&req.body).unwrap_or_default();
+            let number = |key: &str, default: u64| {
+                body[key]
+                    .as_u64()
+                    .or_else(|| body[key].as_str().and_then(|s| s.parse().ok()))
+                    .unwrap_or(default)
+            };
+            let version = body["ImageVersion"].as_str().unwrap_or("").to_ascii_lowercase();
+            let exact = body["ExactMatch"] == true || body["ExactMatch"] == "true";
+            let matching: Vec<&&str> = names
+                .iter()
+                .filter(|n| {
+                    let n = n.to_ascii_lowercase();
+                    if exact { n == version } else { n.contains(&version) }
+                })
+                .collect();
+            let (limit, page) = (number("Limit", 20).max(1), number("Offset", 1).max(1));
+            let start = usize::try_from((page - 1) * limit).unwrap_or(usize::MAX);
+            let list: Vec<serde_json::Value> = matching
+                .iter()
+                .skip(start)
+                .take(limit as usize)
+                .enumerate()
+                .map(|(i, n)| {
+                    serde_json::json!({"ImageVersion": n, "Digest": format!("sha256:{:064x}", start + i),
+                        "Size": 1, "UpdateTime": format!("2024-01-0{} 00:00:00", 9 - (start + i)),
+                        "Kind": "docker", "KmsSignature": ""})
+                })
+                .collect();
+            ResponseTemplate::new(200)
+                .set_body_json(serde_json::json!({"Response": {"ImageInfoList": list,
+                    "TotalCount": matching.len(), "RequestId": "00000000-0000-0000-0000-000000000000"}}))
+                .insert_header("Content-Type", "application/json")
+        })
+        .mount(&server)
+        .await;
+    // When the exact check runs (after the walk it builds on)
+    let mut config = Config::new(ProviderId::Tcr, &server.uri());
+    config.targets = vec![Target::tcr("tcr-x", "ns", "repo")];
+    config.cases = 32;
+    config.checks = vec![
+        "tcr.images.offset-is-page".into(),
+        "tcr.images.exact".into(),
+    ];
+    let report = conformance::run(&config).await;
+    // Then it fails: a name in the other case is no exact match
+    let human = report.human();
+    let exact = report
+        .checks
+        .iter()
+        .find(|c| c.id == "tcr.images.exact")
+        .unwrap();
+    assert_eq!(exact.outcome, Outcome::Fail, "{human}");
+}

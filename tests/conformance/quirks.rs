@@ -47,6 +47,10 @@ fn variants() -> Vec<Variant> {
         swr(SwrQuirk::SortIgnoresOrderType, "swr.tags.sort"),
         swr(SwrQuirk::RepoSortIgnoresOrderType, "swr.repos.sort"),
         swr(SwrQuirk::ServerErrorForBadLimit, "swr.tags.page.invalid"),
+        swr(
+            SwrQuirk::RepoServerErrorForBadLimit,
+            "swr.repos.page.invalid",
+        ),
         swr(SwrQuirk::WrongNotFoundCode, "swr.errors.not-found"),
         swr(SwrQuirk::PastEndIsNotFound, "swr.tags.page.past-end"),
         swr(SwrQuirk::SignatureNotChecked, "swr.auth.tampered"),

@@ -39,6 +39,8 @@ pub enum SwrQuirk {
     RepoSortIgnoresOrderType,
     /// Tag list: a non-numeric `limit` is a 500 instead of a 400.
     ServerErrorForBadLimit,
+    /// Repository list: a non-numeric `limit` is a 500 instead of a 400.
+    RepoServerErrorForBadLimit,
     /// Unknown repository, namespace or tag: a 400 invalid-parameter error instead of the 404.
     WrongNotFoundCode,
     /// An offset past the end is a 404 instead of an empty page.
@@ -77,14 +79,18 @@ pub fn request<'r>(
     if ctx.options.get::<SwrQuirks>().0.is_empty() {
         return Ok(Cow::Borrowed(req));
     }
-    if !tags(route) {
-        return Ok(repo_request(ctx, req));
-    }
     let mut pairs = query::parse(req.query.as_deref());
     let limit_bad =
         query::last(&pairs, "limit").is_some_and(|l| l.parse::<i64>().is_err() && !l.is_empty());
-    if active(ctx, SwrQuirk::ServerErrorForBadLimit) && limit_bad {
+    let server_error = match tags(route) {
+        true => SwrQuirk::ServerErrorForBadLimit,
+        false => SwrQuirk::RepoServerErrorForBadLimit,
+    };
+    if active(ctx, server_error) && limit_bad {
         return Err(ApiError::new(SwrCode::ImageListFailed, "quirk"));
+    }
+    if !tags(route) {
+        return Ok(repo_request(ctx, req));
     }
     for (k, v) in pairs.iter_mut() {
         match k.as_str() {
