@@ -208,6 +208,16 @@ pub(crate) fn run_conform(args: ConformArgs) -> anyhow::Result<ExitCode> {
             .map(|l| l.split('#').next().unwrap_or_default().trim().to_string())
             .filter(|l| !l.is_empty())
             .collect();
+        // A misspelt id would silently leave its check failing the run: name it instead.
+        if let Some(unknown) = config.expected_failures.iter().find(|id| {
+            !regmock::conformance::checks::of(args.provider).any(|c| c.id == id.as_str())
+        }) {
+            bail!(
+                "{}: {unknown:?} is not one of the {} check ids (every report lists them)",
+                path.display(),
+                args.provider.as_str()
+            );
+        }
     }
     let reports = match (&args.reports[..], &args.out) {
         ([], None) => vec![Format::Human],

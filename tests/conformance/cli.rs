@@ -136,6 +136,40 @@ fn the_binary_exits_2_when_it_cannot_judge() {
 }
 
 #[test]
+fn a_misspelt_expected_failure_is_refused_with_exit_2() {
+    // Given an expected-failures file naming one real check and one misspelt id
+    let dir = std::env::temp_dir().join(format!("regmock-xfail-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("xfail.txt");
+    std::fs::write(
+        &file,
+        "swr.repos.content-range  # known\nswr.repos.contentrange\n",
+    )
+    .unwrap();
+    // When conform is given it (the target is never reached: the file is read first)
+    let out = Command::new(env!("CARGO_BIN_EXE_regmock"))
+        .args([
+            "conform",
+            "--provider",
+            "swr",
+            "--base-url",
+            "http://127.0.0.1:9",
+        ])
+        .arg("--expected-failures")
+        .arg(&file)
+        .output()
+        .unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    // Then it exits 2 naming the id, rather than letting that check fail the run unexplained
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("\"swr.repos.contentrange\" is not one of the swr check ids"),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn conform_help_is_reviewed() {
     let out = Command::new(env!("CARGO_BIN_EXE_regmock"))
         .args(["conform", "--help"])
