@@ -43,7 +43,7 @@ pub(crate) struct ConformArgs {
     #[arg(long, value_name = "N", default_value_t = 1)]
     seed: u64,
     /// Generated cases per property check.
-    #[arg(long, value_name = "N", default_value_t = 8)]
+    #[arg(long, value_name = "N", default_value_t = regmock::conformance::config::DEFAULT_CASES)]
     cases: u32,
     /// Report to write (repeatable); default human, or all four with --out.
     #[arg(long = "report", value_name = "FORMAT")]

@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 
 /// The most of one answer the suite reads. The largest documented answer it asks for is far below (an SWR repository
 /// list names every tag: about 12 MiB for a million tags); a target sending more would otherwise be read without end.
-pub(crate) const MAX_ANSWER_BYTES: usize = 64 << 20;
+const MAX_ANSWER_BYTES: usize = 64 << 20;
 
 /// How a request is authenticated; the negative variants are the authentication checks' cases.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

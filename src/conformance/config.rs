@@ -106,6 +106,9 @@ pub struct Config {
     pub progress: bool,
 }
 
+/// Generated cases per property check unless told otherwise (`regmock conform --cases`).
+pub const DEFAULT_CASES: u32 = 8;
+
 impl Config {
     /// The `regmock conform` flags besides `--provider`, `--base-url`, `--seed` and `--checks` that give a rerun the
     /// same cases: `--cases` and the targets, each when not the default (credentials are left out).
@@ -121,7 +124,7 @@ impl Config {
     /// ```
     pub fn rerun_flags(&self) -> String {
         let mut flags = String::new();
-        if self.cases != Config::new(self.provider, "").cases {
+        if self.cases != DEFAULT_CASES {
             flags.push_str(&format!(" --cases {}", self.cases));
         }
         if self.targets != default_targets(self.provider) {
@@ -162,7 +165,7 @@ impl Config {
             secret_key: DEFAULT_SECRET_KEY.into(),
             token: None,
             seed: 1,
-            cases: 8,
+            cases: DEFAULT_CASES,
             checks: Vec::new(),
             exclude_checks: Vec::new(),
             expected_failures: Vec::new(),

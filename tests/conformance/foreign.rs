@@ -2,10 +2,19 @@
 //! They prove the newer checks have teeth: the repository sort (`swr.repos.sort`), the default slice of `limit` alone
 //! (`swr.repos.content-range`), the TCR GET form (`tcr.images.get-form`) and `X-TC-Token` (`tcr.auth.signed`).
 
-use regmock::conformance::{self, Config, Outcome, Target};
+use regmock::conformance::{self, CheckReport, Config, Outcome, Report, Target};
 use regmock::model::ProviderId;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
+
+/// The report of check `id`, which the run must have.
+fn check_of<'a>(report: &'a Report, id: &str) -> &'a CheckReport {
+    report
+        .checks
+        .iter()
+        .find(|c| c.id == id)
+        .unwrap_or_else(|| panic!("no {id} in the report"))
+}
 
 /// One repository as the SWR list sends it.
 fn repo(name: &str, updated: &str, tags: u64) -> serde_json::Value {
@@ -52,7 +61,7 @@ async fn a_server_that_ignores_paging_and_sorting_fails_the_sort_and_the_default
     let report = conformance::run(&config).await;
     // Then both fail, each on what the server got wrong
     let human = report.human();
-    let check = |id: &str| report.checks.iter().find(|c| c.id == id).unwrap();
+    let check = |id: &str| check_of(&report, id);
     assert_eq!(check("swr.repos.sort").outcome, Outcome::Fail, "{human}");
     assert!(
         check("swr.repos.sort")
@@ -115,7 +124,7 @@ async fn a_tcr_server_without_the_get_form_or_tokens_fails_those_checks() {
     // Then both fail: the GET form is not answered, and a token is refused with a code that is not the token's
     let human = report.human();
     for id in ["tcr.images.get-form", "tcr.auth.signed"] {
-        let c = report.checks.iter().find(|c| c.id == id).unwrap();
+        let c = check_of(&report, id);
         assert_eq!(c.outcome, Outcome::Fail, "{id}: {human}");
     }
     assert!(human.contains("X-TC-Token"), "{human}");
@@ -173,11 +182,7 @@ async fn a_tag_list_with_unreadable_times_fails_the_sort_instead_of_passing_any_
     let report = conformance::run(&config).await;
     // Then the sort fails on the time it cannot read, rather than passing with every time taken as equal
     let human = report.human();
-    let sort = report
-        .checks
-        .iter()
-        .find(|c| c.id == "swr.tags.sort")
-        .unwrap();
+    let sort = check_of(&report, "swr.tags.sort");
     assert_eq!(sort.outcome, Outcome::Fail, "{human}");
     assert!(
         sort.failures[0]
@@ -286,10 +291,6 @@ async fn a_tcr_server_whose_exact_match_ignores_case_fails_the_exact_check() {
     let report = conformance::run(&config).await;
     // Then it fails: a name in the other case is no exact match
     let human = report.human();
-    let exact = report
-        .checks
-        .iter()
-        .find(|c| c.id == "tcr.images.exact")
-        .unwrap();
+    let exact = check_of(&report, "tcr.images.exact");
     assert_eq!(exact.outcome, Outcome::Fail, "{human}");
 }
