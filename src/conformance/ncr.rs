@@ -167,6 +167,15 @@ pub(super) fn discovery(cx: &mut Cx) -> BoxFuture<'_> {
                 cx.refused = Some(why.clone());
                 return Err(Stop::Error(why));
             }
+            let listed = first.status != 200 || first.body_json()["results"].is_array();
+            if !super::runner::documented_list(
+                cx,
+                &w.pages[0],
+                listed,
+                "a JSON object with a results array",
+            ) {
+                return Ok(());
+            }
             if first.status != 200 || w.items.is_empty() {
                 return Err(Stop::Error(format!(
                     "target {} has nothing to check: {}",

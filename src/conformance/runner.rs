@@ -577,6 +577,35 @@ fn blank(c: &'static Check, outcome: Outcome, reason: Option<String>, cfg: &Conf
     }
 }
 
+/// Discovery's verdict on a 200 whose body is not the documented list at all (not JSON, or no list where the docs
+/// put one), such as a web page at a wrong base URL: the answer breaks the contract, so discovery fails (exit 1). An
+/// empty but well-formed list stays "nothing to check" (exit 2): then the data, not the target, is the problem.
+///
+/// Returns whether `listed` held; the caller stops discovery when it did not.
+pub(crate) fn documented_list(
+    cx: &mut Cx,
+    page: &PageSeen,
+    listed: bool,
+    documented: &str,
+) -> bool {
+    if !listed {
+        cx.case();
+        cx.fail(
+            "HTTP 200 without the documented list",
+            &page.request,
+            documented,
+            format!(
+                "Content-Type {}: {}",
+                page.response
+                    .header_value("content-type")
+                    .unwrap_or("(none)"),
+                schema::excerpt(&page.response.body)
+            ),
+        );
+    }
+    listed
+}
+
 /// Shared by the session-wide checks: judges every recorded answer `judge` applies to (`None`: not applicable;
 /// `Some(Err((expected, actual)))`: a failure).
 pub(crate) fn judge_seen(cx: &mut Cx, message: &str, judge: Judge) -> Result<(), Stop> {

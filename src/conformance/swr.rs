@@ -229,6 +229,15 @@ pub(super) fn discovery(cx: &mut Cx) -> BoxFuture<'_> {
                 status_line(first)
             )));
         }
+        let listed = first.body_json().is_array();
+        if !super::runner::documented_list(
+            cx,
+            &repos.pages[0],
+            listed,
+            "a JSON array of repositories",
+        ) {
+            return Ok(());
+        }
         cx.case();
         cx.walks.push(repos);
         for t in cx.cfg.targets.clone() {
@@ -240,6 +249,10 @@ pub(super) fn discovery(cx: &mut Cx) -> BoxFuture<'_> {
                     t.label(),
                     status_line(first)
                 )));
+            }
+            let listed = first.body_json().is_array();
+            if !super::runner::documented_list(cx, &w.pages[0], listed, "a JSON array of tags") {
+                return Ok(());
             }
             if w.items.is_empty() {
                 return Err(Stop::Error(format!(

@@ -229,6 +229,17 @@ pub(super) fn discovery(cx: &mut Cx) -> BoxFuture<'_> {
                 cx.refused = Some(why.clone());
                 return Err(Stop::Error(why));
             }
+            let listed = first.status != 200
+                || code.is_some()
+                || first.body_json()["Response"]["ImageInfoList"].is_array();
+            if !super::runner::documented_list(
+                cx,
+                &w.pages[0],
+                listed,
+                "a JSON object with Response.ImageInfoList",
+            ) {
+                return Ok(());
+            }
             // An empty first page that declares images is a pagination bug (judged by the paging checks), not "no data".
             if code.is_some() || (w.items.is_empty() && w.totals().first().is_none_or(|t| *t == 0))
             {

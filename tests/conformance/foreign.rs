@@ -294,3 +294,32 @@ async fn a_tcr_server_whose_exact_match_ignores_case_fails_the_exact_check() {
     let exact = check_of(&report, "tcr.images.exact");
     assert_eq!(exact.outcome, Outcome::Fail, "{human}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_web_page_answered_with_200_fails_discovery_instead_of_leaving_nothing_to_judge() {
+    for provider in [ProviderId::Swr, ProviderId::Ncr, ProviderId::Tcr] {
+        // Given a server (a wrong base URL, say) answering every request with a 200 web page
+        let server = MockServer::start().await;
+        Mock::given(wiremock::matchers::any())
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_raw("<html><body>hello</body></html>", "text/html"),
+            )
+            .mount(&server)
+            .await;
+        // When the suite runs against it
+        let report = conformance::run(&Config::new(provider, &server.uri())).await;
+        // Then discovery fails on the answer, so the run fails (exit 1) rather than "could not judge" (exit 2)
+        let human = report.human();
+        let discovery = check_of(&report, &format!("{}.discovery", provider.as_str()));
+        assert_eq!(discovery.outcome, Outcome::Fail, "{human}");
+        assert!(
+            discovery.failures[0]
+                .message
+                .contains("without the documented list")
+                && discovery.failures[0].actual.contains("text/html"),
+            "{human}"
+        );
+        assert_eq!(report.exit_code(), 1, "{human}");
+    }
+}
