@@ -63,6 +63,10 @@ pub(crate) struct ConformArgs {
     /// Most requests per second the suite sends (default: TCR 90, others unlimited).
     #[arg(long, value_name = "N")]
     rate: Option<u32>,
+    /// Seconds to wait for one answer; a request without an answer by then fails its check.
+    #[arg(long, value_name = "SECS", default_value_t = regmock::conformance::config::DEFAULT_TIMEOUT_SECS,
+          value_parser = clap::value_parser!(u64).range(1..=3600))]
+    timeout: u64,
     /// SWR or TCR namespace of a target (repeatable).
     #[arg(long, value_name = "NAME")]
     namespace: Vec<String>,
@@ -195,6 +199,7 @@ pub(crate) fn run_conform(args: ConformArgs) -> anyhow::Result<ExitCode> {
     config.checks = args.checks.clone();
     config.exclude_checks = args.exclude_checks.clone();
     config.rate = args.rate;
+    config.timeout = std::time::Duration::from_secs(args.timeout);
     // Progress only for a person watching: a pipe or a CI log gets the reports alone.
     config.progress = std::io::stderr().is_terminal();
     if let Some(t) = targets(&args)? {

@@ -53,6 +53,17 @@ pub(crate) struct Client {
     next_slot: Instant,
 }
 
+/// Why a request got no answer to judge.
+#[derive(Debug)]
+pub(crate) enum Unsent {
+    /// The request could not be sent, or its answer not read whole (refused connection, reset, an answer over
+    /// the size cap): the run cannot judge the target.
+    Unreachable(String),
+    /// The target took the request and sent no whole answer within the timeout: a failure of the target (the vendors
+    /// answer every request, even a bad one).
+    NoAnswer(String),
+}
+
 /// What one logical request cost and returned.
 pub(crate) struct Sent {
     pub response: Response,
@@ -69,6 +80,7 @@ impl Client {
         token: Option<String>,
         dialect: Dialect,
         rate: Option<u32>,
+        timeout: Duration,
     ) -> Result<Client, String> {
         let host = base
             .split_once("://")
@@ -80,7 +92,7 @@ impl Client {
             .to_string();
         let http = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
-            .timeout(Duration::from_secs(30))
+            .timeout(timeout)
             // Below common servers' keep-alive timeouts, so a pooled connection the server already closed is not reused.
             .pool_idle_timeout(Duration::from_secs(2))
             .build()
@@ -99,8 +111,8 @@ impl Client {
         })
     }
 
-    /// Signs and sends `req`, retrying throttled answers; `Err` when the target cannot be reached.
-    pub(crate) async fn send(&mut self, req: &Request, auth: Auth) -> Result<Sent, String> {
+    /// Signs and sends `req`, retrying throttled answers; `Err` when the target cannot be reached or does not answer.
+    pub(crate) async fn send(&mut self, req: &Request, auth: Auth) -> Result<Sent, Unsent> {
         let mut attempts = 0;
         loop {
             attempts += 1;
@@ -108,7 +120,8 @@ impl Client {
             let response = match self.transmit(&signed).await {
                 Ok(r) => r,
                 // Every request the suite sends is a read: one that died on the connection is sent again, twice at most.
-                Err(_) if attempts < 3 => {
+                // One the target received and did not answer in time is not: waiting again would only triple the wait.
+                Err(Unsent::Unreachable(_)) if attempts < 3 => {
                     tokio::time::sleep(Duration::from_millis(50)).await;
                     continue;
                 }
@@ -158,7 +171,7 @@ impl Client {
         req
     }
 
-    async fn transmit(&mut self, req: &Request) -> Result<Response, String> {
+    async fn transmit(&mut self, req: &Request) -> Result<Response, Unsent> {
         if let Some(interval) = self.interval {
             let now = Instant::now();
             if self.next_slot > now {
@@ -168,30 +181,39 @@ impl Client {
         }
         let url = format!("{}{}", self.base, req.target());
         let method = reqwest::Method::from_bytes(req.method.as_bytes())
-            .map_err(|e| format!("method: {e}"))?;
+            .map_err(|e| Unsent::Unreachable(format!("method: {e}")))?;
         let mut builder = self.http.request(method, &url);
         for (n, v) in &req.headers {
             builder = builder.header(n.as_str(), v.as_str());
         }
-        let mut r = builder
-            .body(req.body.clone())
-            .send()
-            .await
-            .map_err(|e| format!("target unreachable: {} {url}: {}", req.method, chain(&e)))?;
+        let mut r =
+            builder
+                .body(req.body.clone())
+                .send()
+                .await
+                .map_err(|e| match e.is_timeout() {
+                    true => Unsent::NoAnswer(format!("no answer to {} {url}", req.method)),
+                    false => Unsent::Unreachable(format!(
+                        "target unreachable: {} {url}: {}",
+                        req.method,
+                        chain(&e)
+                    )),
+                })?;
         let status = r.status().as_u16();
         let headers = crate::transport::header_pairs(r.headers());
         let mut body = Vec::new();
-        while let Some(chunk) = r
-            .chunk()
-            .await
-            .map_err(|e| format!("reading the answer to {} {url}: {e}", req.method))?
-        {
+        while let Some(chunk) = r.chunk().await.map_err(|e| match e.is_timeout() {
+            true => Unsent::NoAnswer(format!("the answer to {} {url} did not end", req.method)),
+            false => {
+                Unsent::Unreachable(format!("reading the answer to {} {url}: {e}", req.method))
+            }
+        })? {
             if body.len() + chunk.len() > MAX_ANSWER_BYTES {
-                return Err(format!(
+                return Err(Unsent::Unreachable(format!(
                     "the answer to {} {url} is over {} MiB: not read further",
                     req.method,
                     MAX_ANSWER_BYTES >> 20
-                ));
+                )));
             }
             body.extend_from_slice(&chunk);
         }

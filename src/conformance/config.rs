@@ -2,6 +2,7 @@
 
 use crate::model::ProviderId;
 use crate::pipeline::{DEFAULT_ACCESS_KEY, DEFAULT_SECRET_KEY};
+use std::time::Duration;
 
 /// Where discovery starts: one repository (SWR), image (NCR) or repository of an instance (TCR).
 ///
@@ -99,6 +100,9 @@ pub struct Config {
     pub expected_failures: Vec<String>,
     /// Most requests per second the suite sends; `None` = the provider's documented limit minus a margin (TCR: 90).
     pub rate: Option<u32>,
+    /// How long the suite waits for one whole answer (`regmock conform --timeout`); a request without an answer by
+    /// then fails the check that sent it.
+    pub timeout: Duration,
     /// Where discovery starts.
     pub targets: Vec<Target>,
     /// Draw a progress line on stderr (check, checks done, cases, elapsed); `regmock conform` sets it when stderr is a
@@ -108,6 +112,9 @@ pub struct Config {
 
 /// Generated cases per property check unless told otherwise (`regmock conform --cases`).
 pub const DEFAULT_CASES: u32 = 8;
+
+/// Seconds the suite waits for one answer unless told otherwise (`regmock conform --timeout`).
+pub const DEFAULT_TIMEOUT_SECS: u64 = 30;
 
 impl Config {
     /// The `regmock conform` flags besides `--provider`, `--base-url`, `--seed` and `--checks` that give a rerun the
@@ -126,6 +133,9 @@ impl Config {
         let mut flags = String::new();
         if self.cases != DEFAULT_CASES {
             flags.push_str(&format!(" --cases {}", self.cases));
+        }
+        if self.timeout != Duration::from_secs(DEFAULT_TIMEOUT_SECS) {
+            flags.push_str(&format!(" --timeout {}", self.timeout.as_secs()));
         }
         if self.targets != default_targets(self.provider) {
             // The flags `regmock conform` reads each target's parts from, per provider.
@@ -170,6 +180,7 @@ impl Config {
             exclude_checks: Vec::new(),
             expected_failures: Vec::new(),
             rate: None,
+            timeout: Duration::from_secs(DEFAULT_TIMEOUT_SECS),
             targets: default_targets(provider),
             progress: false,
         }

@@ -237,7 +237,25 @@ impl Cx {
         auth: Auth,
         choose: schema::Chooser,
     ) -> Result<Response, Stop> {
-        let sent = self.client.send(req, auth).await.map_err(Stop::Error)?;
+        let sent = match self.client.send(req, auth).await {
+            Ok(sent) => sent,
+            Err(client::Unsent::Unreachable(why)) => return Err(Stop::Error(why)),
+            Err(client::Unsent::NoAnswer(why)) => {
+                // A hang is the target's failure, not an unreachable target: the check that sent it fails (and
+                // stops, since a target that hangs once may hang on every later case).
+                let secs = self.cfg.timeout.as_secs_f64();
+                self.case();
+                self.fail(
+                    format!("no answer within {secs} s"),
+                    req,
+                    format!("an answer within {secs} s (--timeout)"),
+                    why,
+                );
+                return Err(Stop::Error(format!(
+                    "the target did not answer within {secs} s"
+                )));
+            }
+        };
         self.rec.requests += sent.attempts;
         let resp = sent.response;
         let (schemas, is_error) = choose(resp.status, &resp.body_json());
@@ -441,7 +459,14 @@ pub async fn run(config: &Config) -> Report {
     let rate = config
         .rate
         .or((config.provider == ProviderId::Tcr).then_some(90));
-    let client = Client::new(&config.base_url, key, config.token.clone(), dialect, rate);
+    let client = Client::new(
+        &config.base_url,
+        key,
+        config.token.clone(),
+        dialect,
+        rate,
+        config.timeout,
+    );
     let mut reports = Vec::new();
     let mut total_requests = 0;
     let mut observed = BTreeMap::new();
@@ -533,9 +558,9 @@ async fn run_one(cx: &mut Cx, c: &'static Check) -> CheckReport {
     };
     let rec = std::mem::take(&mut cx.rec);
     let (outcome, reason) = match result {
-        Err(Stop::Error(why)) => (Outcome::Error, Some(why)),
-        Err(Stop::Skip(why)) if rec.failures.is_empty() => (Outcome::Skip, Some(why)),
+        // A failure seen before the check stopped stands: the target broke the contract whatever came after.
         _ if !rec.failures.is_empty() => (Outcome::Fail, None),
+        Err(Stop::Error(why)) => (Outcome::Error, Some(why)),
         Ok(()) if rec.cases == 0 => (Outcome::Error, Some("no case could be judged".into())),
         Ok(()) => (Outcome::Pass, None),
         Err(Stop::Skip(why)) => (Outcome::Skip, Some(why)),

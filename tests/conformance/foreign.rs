@@ -26,6 +26,27 @@ fn repo(name: &str, updated: &str, tags: u64) -> serde_json::Value {
     })
 }
 
+/// Query parameter `name` of `req` as a count (`None`: absent or not a count).
+fn count_param(req: &wiremock::Request, name: &str) -> Option<usize> {
+    req.url
+        .query_pairs()
+        .find(|(k, _)| k == name)
+        .and_then(|(_, v)| v.parse::<usize>().ok())
+}
+
+/// The page of `tags` that `offset` and `limit` of `req` select, with its Content-Range.
+fn tag_page(tags: &[serde_json::Value], req: &wiremock::Request) -> ResponseTemplate {
+    let offset = count_param(req, "offset").unwrap_or(0).min(tags.len());
+    let limit = count_param(req, "limit").unwrap_or(100);
+    let page: Vec<_> = tags.iter().skip(offset).take(limit).cloned().collect();
+    ResponseTemplate::new(200)
+        .insert_header(
+            "Content-Range",
+            format!("{offset}-{}/{}", page.len(), tags.len()).as_str(),
+        )
+        .set_body_json(page)
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_server_that_ignores_paging_and_sorting_fails_the_sort_and_the_default_slice() {
     // Given a server answering every repository list with the same three repositories, in no order of any column
@@ -156,23 +177,7 @@ async fn a_tag_list_with_unreadable_times_fails_the_sort_instead_of_passing_any_
         .collect();
     Mock::given(method("GET"))
         .and(path("/v2/manage/namespaces/group/repos/busybox/tags"))
-        .respond_with(move |req: &wiremock::Request| {
-            let param = |name: &str| {
-                req.url
-                    .query_pairs()
-                    .find(|(k, _)| k == name)
-                    .and_then(|(_, v)| v.parse::<usize>().ok())
-            };
-            let offset = param("offset").unwrap_or(0).min(tags.len());
-            let limit = param("limit").unwrap_or(100);
-            let page: Vec<_> = tags.iter().skip(offset).take(limit).cloned().collect();
-            ResponseTemplate::new(200)
-                .insert_header(
-                    "Content-Range",
-                    format!("{offset}-{}/{}", page.len(), tags.len()).as_str(),
-                )
-                .set_body_json(page)
-        })
+        .respond_with(move |req: &wiremock::Request| tag_page(&tags, req))
         .mount(&server)
         .await;
     // When the tag checks run against it
@@ -322,4 +327,72 @@ async fn a_web_page_answered_with_200_fails_discovery_instead_of_leaving_nothing
         );
         assert_eq!(report.exit_code(), 1, "{human}");
     }
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_target_that_hangs_on_a_bad_limit_fails_that_check_and_is_still_judged_on_the_others() {
+    // Given a server that pages its tags right but never answers a limit or offset that is not a count
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v2/manage/repos"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(serde_json::json!([repo(
+                    "busybox",
+                    "2024-01-03T00:00:00.000000Z",
+                    6
+                )]))
+                .insert_header("Content-Range", "0-1/1"),
+        )
+        .mount(&server)
+        .await;
+    let tags: Vec<serde_json::Value> = (0..6)
+        .map(|i| serde_json::json!({"Tag": format!("v{i}"), "updated": "2024-01-01T00:00:00Z", "digest": "sha256:00"}))
+        .collect();
+    Mock::given(method("GET"))
+        .and(path("/v2/manage/namespaces/group/repos/busybox/tags"))
+        .respond_with(move |req: &wiremock::Request| {
+            let bad = |name: &str| {
+                req.url.query_pairs().any(|(k, _)| k == name)
+                    && count_param(req, name).is_none_or(|n| name == "limit" && n == 0)
+            };
+            match bad("limit") || bad("offset") {
+                true => ResponseTemplate::new(200).set_delay(std::time::Duration::from_secs(20)),
+                false => tag_page(&tags, req),
+            }
+        })
+        .mount(&server)
+        .await;
+    // When the paging checks run with a 1 s timeout
+    let mut config = Config::new(ProviderId::Swr, &server.uri());
+    config.targets = vec![Target::swr("group", "busybox")];
+    config.checks = vec![
+        "swr.tags.page.invalid".into(),
+        "swr.tags.page.concat".into(),
+    ];
+    config.timeout = std::time::Duration::from_secs(1);
+    let started = std::time::Instant::now();
+    let report = conformance::run(&config).await;
+    // Then the check that hung fails, once, without retrying the hung request; the other still passes
+    let human = report.human();
+    let invalid = check_of(&report, "swr.tags.page.invalid");
+    assert_eq!(invalid.outcome, Outcome::Fail, "{human}");
+    assert!(
+        invalid.failures[0].message.contains("no answer within 1 s"),
+        "{human}"
+    );
+    assert_eq!(
+        check_of(&report, "swr.tags.page.concat").outcome,
+        Outcome::Pass,
+        "{human}"
+    );
+    assert_eq!(report.exit_code(), 1, "{human}");
+    assert!(
+        human.contains("--timeout 1"),
+        "the rerun line keeps the timeout: {human}"
+    );
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(15),
+        "{human}"
+    );
 }
