@@ -535,11 +535,11 @@ fn the_documents_examples_succeed_and_their_integer_bounds_are_the_emulators() {
             }
         }
     }
-    // Both sides of both ends: SWR limit and offset on two lists, NCR page and pagesize on three paths, TCR Limit and
-    // Offset on GET.
+    // Both sides of both ends: SWR limit (and offset's minimum: its digits have no maximum, past 2^64 it is an
+    // offset past the end) on two lists, NCR page and pagesize on three paths, TCR Limit and Offset on GET.
     assert_eq!(
         bounds,
-        2 * (4 + 4) + 3 * (4 + 4) + (4 + 4),
+        2 * (4 + 2) + 3 * (4 + 4) + (4 + 4),
         "bounds checked"
     );
 }

@@ -151,3 +151,54 @@ fn filtered_sorted_page_snapshot() {
     );
     insta::assert_json_snapshot!("filtered_sorted_page", body);
 }
+
+#[test]
+fn an_offset_past_u64_is_a_page_past_the_end_like_any_other() {
+    // Given offsets at and past 2^64 − 1, on both lists (the repository list's offset a multiple of its limit)
+    for target in [
+        "/v2/manage/namespaces/group/repos/bulk-app/tags?limit=10&offset=18446744073709551616",
+        "/v2/manage/namespaces/group/repos/bulk-app/tags?limit=10&offset=99999999999999999999999",
+        "/v2/manage/repos?limit=1&offset=18446744073709551616",
+    ] {
+        // Then each is an empty page, not "offset must be a non-negative integer"
+        let resp = get(target);
+        let schema = if target.contains("/tags") {
+            LIST_TAGS
+        } else {
+            LIST_REPOS
+        };
+        assert_eq!(ok_body(&resp, schema), serde_json::json!([]), "{target}");
+    }
+}
+
+#[test]
+fn a_limit_past_u64_is_refused_as_a_limit_above_1000_is() {
+    // Given a limit past 2^64 and one just above the documented 1000
+    let detail = |query: &str| {
+        let resp = get(&format!(
+            "/v2/manage/namespaces/group/repos/bulk-app/tags?{query}"
+        ));
+        assert_service_error(&resp, 400, "SVCSTG.SWR.4000014", "Invalid parameter.");
+        common::json_with_status(&resp, 400, ERROR)["errors"][0]["detail"].clone()
+    };
+    // Then both are refused alike, and the huge one still reads as a number above the maximum under the clamp
+    // ambiguity (below)
+    let huge = detail("limit=18446744073709551616");
+    assert!(huge.to_string().contains("from 1 to 1000"), "{huge}");
+    let emulator = regmock::Emulator::with(
+        regmock::model::Dataset::embedded().unwrap(),
+        regmock::Credentials::default(),
+        regmock::Options::default().with(
+            regmock::conformance::ambiguities::Emulated::default()
+                .select("swr.limit.above-max=clamp")
+                .unwrap(),
+        ),
+    );
+    let clamped = emulator.dispatch(
+        &regmock::http::Request::get(
+            "/v2/manage/namespaces/group/repos/bulk-app/tags?limit=18446744073709551616",
+        )
+        .header("X-Auth-Token", "t"),
+    );
+    assert_eq!(clamped.header_value("content-range"), Some("0-1000/1500"));
+}

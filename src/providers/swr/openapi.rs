@@ -130,7 +130,7 @@ pub fn document() -> Value {
                         "name": "offset", "in": "query",
                         "description": "Start index: 0 or a multiple of `limit` (else 400). Use it with `limit`. An \
                                         offset past the end answers `[]`.",
-                        "schema": { "type": "integer", "minimum": 0, "maximum": u64::MAX, "default": 0 },
+                        "schema": { "type": "integer", "minimum": 0, "default": 0 },
                     },
                     {
                         "name": "order_column", "in": "query",
@@ -170,7 +170,7 @@ pub fn document() -> Value {
                         "name": "offset", "in": "query",
                         "description": "Start index (any, unlike the repository list). Use it with `limit`. An \
                                         offset past the end answers `[]`.",
-                        "schema": { "type": "integer", "minimum": 0, "maximum": u64::MAX, "default": 0 },
+                        "schema": { "type": "integer", "minimum": 0, "default": 0 },
                     },
                     {
                         "name": "order_column", "in": "query",

@@ -178,7 +178,7 @@ pub fn parse_with(
         });
     let lenient = emulated.serves("swr.paging.invalid", "lenient-200");
     // A number above the maximum is the other ambiguity (swr.limit.above-max): lenient only with what is no page size.
-    let above_max = |v: &str| v.trim().parse::<u64>().is_ok_and(|n| n > MAX_LIMIT);
+    let above_max = |v: &str| count(v).is_some_and(|n| n > MAX_LIMIT);
     let limit = match get("limit").map(|v| parse_limit(v, emulated)).transpose() {
         Err(_) if lenient && !get("limit").is_some_and(above_max) => Some(DEFAULT_LIMIT),
         other => other?,
@@ -292,8 +292,20 @@ fn separators_in_value(k: &str, v: &mut String, emulated: &Emulated) -> Result<(
     Ok(())
 }
 
+/// A count as `str::parse::<u64>` reads one (around it spaces, before it a `+`, both long accepted here), except that
+/// digits past `u64::MAX` saturate: a huge offset is still an offset, past the end, and a huge limit one above 1000.
+fn count(value: &str) -> Option<u64> {
+    let trimmed = value.trim();
+    let digits = trimmed.strip_prefix('+').unwrap_or(trimmed);
+    if digits.is_empty() || !digits.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    // Only overflow makes the parse of validated digits fail.
+    Some(digits.parse().unwrap_or(u64::MAX))
+}
+
 fn parse_number(name: &str, value: &str) -> Result<u64, ApiError> {
-    value.trim().parse::<u64>().map_err(|_| {
+    count(value).ok_or_else(|| {
         ApiError::new(
             SwrCode::InvalidParameter,
             format!("{name} must be a non-negative integer, got {value:?}"),
@@ -303,12 +315,12 @@ fn parse_number(name: &str, value: &str) -> Result<u64, ApiError> {
 
 fn parse_limit(value: &str, emulated: &Emulated) -> Result<u64, ApiError> {
     // One message for every refusal, naming what is accepted: 0 and "abc" are refused alike.
-    match value.trim().parse::<u64>() {
-        Ok(limit) if (1..=MAX_LIMIT).contains(&limit) => Ok(limit),
-        Ok(limit) if limit > MAX_LIMIT && emulated.serves("swr.limit.above-max", "clamp") => {
+    match count(value) {
+        Some(limit) if (1..=MAX_LIMIT).contains(&limit) => Ok(limit),
+        Some(limit) if limit > MAX_LIMIT && emulated.serves("swr.limit.above-max", "clamp") => {
             Ok(MAX_LIMIT)
         }
-        Ok(limit) if limit > MAX_LIMIT && emulated.serves("swr.limit.above-max", "honour") => {
+        Some(limit) if limit > MAX_LIMIT && emulated.serves("swr.limit.above-max", "honour") => {
             Ok(limit)
         }
         _ => Err(ApiError::new(

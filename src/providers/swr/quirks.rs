@@ -98,7 +98,7 @@ pub fn request<'r>(
                 if let Ok(n) = v.parse::<u64>()
                     && n > 0
                 {
-                    *v = (n + 1).to_string();
+                    *v = n.saturating_add(1).to_string();
                 }
             }
             "order_type" if active(ctx, SwrQuirk::SortIgnoresOrderType) => *v = "desc".into(),

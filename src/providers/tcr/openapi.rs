@@ -94,7 +94,7 @@ pub fn fields() -> Vec<Field> {
         required: false,
         kind: Kind::Integer(1),
         description: format!(
-            "Number of entries per page. Default value: {DEFAULT_LIMIT}. Above {MAX_LIMIT} (the related actions' \
+            "Number of entries per page (an Integer: 64-bit signed, a digit string too). Default value: {DEFAULT_LIMIT}. Above {MAX_LIMIT} (the related actions' \
              maximum) it is taken as {MAX_LIMIT} (`--strict`: `InvalidParameterValue`)."
         ),
         example: Some("20"),
@@ -103,7 +103,7 @@ pub fn fields() -> Vec<Field> {
         name: "Offset",
         required: false,
         kind: Kind::Integer(0),
-        description: "Page number. Default value: 1. Page k holds matches (k-1)·Limit+1 … k·Limit; 0, which the \
+        description: "Page number (an Integer: 64-bit signed, a digit string too). Default value: 1. Page k holds matches (k-1)·Limit+1 … k·Limit; 0, which the \
                       vendor's example sends, is page 1 (`--strict`: `InvalidParameterValue`)."
             .into(),
         example: Some("0"),
