@@ -178,7 +178,11 @@ pub(crate) fn validate(name: &str, instance: &Value) -> Option<Vec<String>> {
             .iter_errors(instance)
             .map(|e| {
                 let at = e.instance_path.as_str();
-                format!("{e} (at {})", if at.is_empty() { "/" } else { at })
+                format!(
+                    "{} (at {})",
+                    middle_cut(&e.to_string()),
+                    if at.is_empty() { "/" } else { at }
+                )
             })
             .collect(),
     )
@@ -187,6 +191,19 @@ pub(crate) fn validate(name: &str, instance: &Value) -> Option<Vec<String>> {
 /// The names of every embedded schema (paths under `schemas/`).
 pub(crate) fn names() -> impl Iterator<Item = &'static str> {
     SCHEMAS.iter().map(|(n, _)| *n)
+}
+
+/// A violation's text at most 300 characters long. jsonschema quotes the whole offending value first (a whole body,
+/// when the body is the wrong type) and says what is wrong last, so the middle is what goes.
+fn middle_cut(message: &str) -> String {
+    const KEEP: usize = 150;
+    let chars = message.chars().count();
+    if chars <= 2 * KEEP {
+        return message.to_string();
+    }
+    let head: String = message.chars().take(KEEP).collect();
+    let tail: String = message.chars().skip(chars - KEEP).collect();
+    format!("{head} … {tail}")
 }
 
 /// Body text for a failure message: at most 300 characters.
@@ -210,6 +227,7 @@ fn of(provider: crate::model::ProviderId) -> impl Iterator<Item = &'static str> 
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
@@ -229,5 +247,15 @@ mod tests {
         assert!(j(extra).hard.is_empty() && !j(extra).extra.is_empty());
         assert!(!j(wrong).hard.is_empty());
         assert!(!j(b"<html>").hard.is_empty());
+    }
+
+    #[test]
+    fn a_violation_quoting_a_huge_value_keeps_what_is_wrong() {
+        // Given a body of the wrong type, 100 KB long
+        let body = Value::Array(vec![Value::String("x".repeat(100_000))]);
+        // Then its violation is at most 300 characters and a few, still saying what is wrong
+        let errors = validate("ncr/error.schema.json", &body).unwrap();
+        assert!(errors[0].chars().count() < 320, "{}", errors[0]);
+        assert!(errors[0].contains("is not of type"), "{}", errors[0]);
     }
 }
