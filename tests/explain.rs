@@ -102,3 +102,27 @@ fn clock_skew_is_explained_in_seconds() {
         );
     }
 }
+
+#[test]
+fn every_authentication_failure_is_explained_even_where_the_body_already_says_why() {
+    // Given each provider's example without credentials, and with an Authorization header of no known form
+    for provider in regmock::providers::PROVIDERS {
+        let id = provider.id().as_str();
+        let bare = provider.example();
+        let mut garbled = provider.example();
+        garbled
+            .headers
+            .push(("Authorization".into(), "garbage".into()));
+        for req in [bare, garbled] {
+            // When the emulator answers it
+            let resp = common::emulator().dispatch(&req);
+            // Then it is refused with an explanation
+            let why = explanation(&resp);
+            assert!(
+                !why.is_empty(),
+                "{id}: {}",
+                String::from_utf8_lossy(&resp.body)
+            );
+        }
+    }
+}

@@ -278,7 +278,17 @@ fn steps<S: Spec>(spec: &S, ctx: &Ctx<'_>, req: &Request) -> Result<Response, Ap
     let route = spec.route(req)?;
     ctx.operation.set(Some(spec.operation(&route)));
     if !ctx.options.no_auth {
-        spec.authenticate(ctx, req, &route)?;
+        // Every authentication failure is explained (README): where a check gave no more than its body's detail, the
+        // detail is the explanation, so a client reads the reason in one place whatever the failure.
+        spec.authenticate(ctx, req, &route)
+            .map_err(|e| match e.explain {
+                Some(_) => e,
+                None if e.detail.is_empty() => e,
+                None => {
+                    let why = e.detail.clone();
+                    e.explained(why)
+                }
+            })?;
     }
     if let Some(key) = spec.rate_limit(req, &route) {
         let per_second = match ctx.options.rate_limit {
