@@ -222,7 +222,12 @@ impl Emulator {
 
     fn answer_delivered(&self, req: &Request, rejection: Option<Rejection>) -> Delivered {
         if req.path == HEALTH_PATH {
-            return tunnel_safe(req, self.health()).into();
+            // A probe reads; a POST or DELETE here is a client aimed at the wrong path, told so.
+            let resp = match req.method.as_str() {
+                "GET" | "HEAD" => self.health(),
+                _ => admin::not_allowed("GET, HEAD"),
+            };
+            return tunnel_safe(req, resp).into();
         }
         let now = self.now();
         if admin::claims(&req.path) {

@@ -669,12 +669,17 @@ fn only_loopback_peers_may_use_the_admin_api_unless_it_is_open() {
         );
     }
     assert_eq!(swr_tag_names(&emu).len(), 2, "nothing deleted");
-    // The health check answers everyone; loopback (v4, v6, v4-mapped) may use the admin API.
-    assert_eq!(
-        emu.dispatch_from(&Request::get("/__regmock/health"), remote)
-            .status,
-        200
-    );
+    // The health check answers everyone (GET and HEAD; another method is a 405 naming them); loopback (v4, v6,
+    // v4-mapped) may use the admin API.
+    for (method, status) in [("GET", 200), ("HEAD", 200), ("POST", 405), ("DELETE", 405)] {
+        let mut probe = Request::get("/__regmock/health");
+        probe.method = method.into();
+        let resp = emu.dispatch_from(&probe, remote);
+        assert_eq!(resp.status, status, "{method}");
+        if status == 405 {
+            assert_eq!(resp.header_value("allow"), Some("GET, HEAD"), "{method}");
+        }
+    }
     for local in ["127.0.0.1:1", "[::1]:1", "[::ffff:127.0.0.1]:1"] {
         let resp = emu.dispatch_from(&Request::get("/__regmock/requests"), local.parse().unwrap());
         assert_eq!(resp.status, 200, "{local}");

@@ -692,6 +692,7 @@ fn bad_specs_say_what_is_accepted() {
         ("reset=3", "takes no value"),
         ("reset,colour=red", "keys:"),
         ("reset,every=0", "1 or more"),
+        ("error=500,first=0", "first must be 1 or more"),
         ("reset,p=2", "from 0 to 1"),
         ("reset,every=2,first=1", "one schedule"),
         ("throttle,status=503", "does not apply"),

@@ -24,7 +24,7 @@ mod routes;
 pub use address::RepoAddress;
 pub use journal::{Entry, Journal};
 pub use live::{Live, Put, Refusal};
-pub(crate) use routes::answer;
+pub(crate) use routes::{answer, not_allowed};
 
 use crate::http::Response;
 use std::net::SocketAddr;

@@ -114,7 +114,8 @@ fn add_fault(faults: &crate::faults::Faults, req: &Request) -> Response {
     }
 }
 
-fn not_allowed(allow: &str) -> Response {
+/// `405` naming the methods `allow`ed, in the admin API's `{"message"}` shape.
+pub(crate) fn not_allowed(allow: &str) -> Response {
     message(
         405,
         &format!("regmock: this admin endpoint accepts {allow}"),

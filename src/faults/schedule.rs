@@ -44,16 +44,19 @@ impl Schedule {
         }
     }
 
-    /// Checks the numbers a client gave: N ≥ 1 for every, p a number from 0 to 1.
+    /// Checks the numbers a client gave: N ≥ 1 for every and first (a rule that can never fire is a mistake, not a
+    /// rule), p a number from 0 to 1.
     ///
     /// ```
     /// use regmock::faults::Schedule;
     /// assert!(Schedule::Probability(1.5).validate().is_err());
+    /// assert!(Schedule::FirstN(0).validate().is_err());
     /// assert!(Schedule::EveryNth(3).validate().is_ok());
     /// ```
     pub fn validate(self) -> Result<(), String> {
         match self {
             Schedule::EveryNth(0) => Err("every must be 1 or more".into()),
+            Schedule::FirstN(0) => Err("first must be 1 or more (first=0 would never fire)".into()),
             Schedule::Probability(p) if !(0.0..=1.0).contains(&p) => Err(format!(
                 "probability {p} is not a number from 0 to 1 (e.g. 0.25)"
             )),
