@@ -138,25 +138,7 @@ impl Config {
             flags.push_str(&format!(" --timeout {}", self.timeout.as_secs()));
         }
         if self.targets != default_targets(self.provider) {
-            // The flags `regmock conform` reads each target's parts from, per provider.
-            let parts: &[(&str, TargetPart)] = match self.provider {
-                ProviderId::Swr => &[
-                    ("namespace", |t| &t.namespace),
-                    ("repository", |t| &t.repository),
-                ],
-                ProviderId::Ncr => &[
-                    ("region", |t| &t.region),
-                    ("registry", |t| &t.registry),
-                    ("image", |t| &t.repository),
-                ],
-                ProviderId::Tcr => &[
-                    ("region", |t| &t.region),
-                    ("registry-id", |t| &t.registry),
-                    ("namespace", |t| &t.namespace),
-                    ("repository", |t| &t.repository),
-                ],
-            };
-            for (flag, part) in parts {
+            for (flag, part) in target_flags(self.provider) {
                 for target in &self.targets {
                     flags.push_str(&format!(" --{flag} {}", shell_word(part(target))));
                 }
@@ -192,6 +174,44 @@ impl Config {
         let hit = |p: &String| id == p || id.starts_with(&format!("{}.", p.trim_end_matches('.')));
         (self.checks.is_empty() || self.checks.iter().any(hit))
             && !self.exclude_checks.iter().any(hit)
+    }
+}
+
+/// The flags `regmock conform` reads each part of a `provider` target from, with the part.
+fn target_flags(provider: ProviderId) -> &'static [(&'static str, TargetPart)] {
+    match provider {
+        ProviderId::Swr => &[
+            ("namespace", |t| &t.namespace),
+            ("repository", |t| &t.repository),
+        ],
+        ProviderId::Ncr => &[
+            ("region", |t| &t.region),
+            ("registry", |t| &t.registry),
+            ("image", |t| &t.repository),
+        ],
+        ProviderId::Tcr => &[
+            ("region", |t| &t.region),
+            ("registry-id", |t| &t.registry),
+            ("namespace", |t| &t.namespace),
+            ("repository", |t| &t.repository),
+        ],
+    }
+}
+
+impl Config {
+    /// When discovery found nothing at the default targets (regmock's own dataset), what to tell the user: that
+    /// another implementation holds other data, and the flags that name a target it holds. `None` for named targets.
+    pub(crate) fn default_target_hint(&self) -> Option<String> {
+        (self.targets == default_targets(self.provider)).then(|| {
+            let flags: Vec<String> = target_flags(self.provider)
+                .iter()
+                .map(|(flag, _)| format!("--{flag} {}", flag.to_ascii_uppercase()))
+                .collect();
+            format!(
+                "; the default targets are regmock's own dataset: name one your implementation holds with {}",
+                flags.join(" ")
+            )
+        })
     }
 }
 

@@ -178,9 +178,10 @@ pub(super) fn discovery(cx: &mut Cx) -> BoxFuture<'_> {
             }
             if first.status != 200 || w.items.is_empty() {
                 return Err(Stop::Error(format!(
-                    "target {} has nothing to check: {}",
+                    "target {} has nothing to check: {}{}",
                     t.label(),
-                    status_line(first)
+                    status_line(first),
+                    cx.cfg.default_target_hint().unwrap_or_default()
                 )));
             }
             cx.case();

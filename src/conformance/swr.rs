@@ -245,9 +245,10 @@ pub(super) fn discovery(cx: &mut Cx) -> BoxFuture<'_> {
             let first = &w.pages[0].response;
             if first.status != 200 {
                 return Err(Stop::Error(format!(
-                    "target {} could not be listed: {}",
+                    "target {} could not be listed: {}{}",
                     t.label(),
-                    status_line(first)
+                    status_line(first),
+                    cx.cfg.default_target_hint().unwrap_or_default()
                 )));
             }
             let listed = first.body_json().is_array();
@@ -256,8 +257,9 @@ pub(super) fn discovery(cx: &mut Cx) -> BoxFuture<'_> {
             }
             if w.items.is_empty() {
                 return Err(Stop::Error(format!(
-                    "target {} has no tags: nothing to check",
-                    t.label()
+                    "target {} has no tags: nothing to check{}",
+                    t.label(),
+                    cx.cfg.default_target_hint().unwrap_or_default()
                 )));
             }
             cx.case();

@@ -244,10 +244,11 @@ pub(super) fn discovery(cx: &mut Cx) -> BoxFuture<'_> {
             if code.is_some() || (w.items.is_empty() && w.totals().first().is_none_or(|t| *t == 0))
             {
                 return Err(Stop::Error(format!(
-                    "target {} has nothing to check: HTTP {} {}",
+                    "target {} has nothing to check: HTTP {} {}{}",
                     t.label(),
                     first.status,
-                    super::schema::excerpt(&first.body)
+                    super::schema::excerpt(&first.body),
+                    cx.cfg.default_target_hint().unwrap_or_default()
                 )));
             }
             cx.case();

@@ -396,3 +396,46 @@ async fn a_target_that_hangs_on_a_bad_limit_fails_that_check_and_is_still_judged
         "{human}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_implementation_without_regmocks_example_data_is_told_how_to_name_its_own() {
+    // Given a server whose repository list holds none of regmock's default targets (every other path is a 404)
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v2/manage/repos"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(serde_json::json!([repo(
+                    "theirs",
+                    "2024-01-03T00:00:00.000000Z",
+                    1
+                )]))
+                .insert_header("Content-Range", "0-1/1"),
+        )
+        .mount(&server)
+        .await;
+    // When the suite runs at the default targets, and then at one named that it does not hold either
+    let defaults = conformance::run(&Config::new(ProviderId::Swr, &server.uri())).await;
+    let mut named = Config::new(ProviderId::Swr, &server.uri());
+    named.targets = vec![Target::swr("group", "gone")];
+    let named = conformance::run(&named).await;
+    // Then the run cannot judge either way, and only the first says which flags name a target of its own
+    let reason = |r: &Report| {
+        check_of(r, "swr.discovery")
+            .reason
+            .clone()
+            .unwrap_or_default()
+    };
+    assert_eq!(defaults.exit_code(), 2, "{}", defaults.human());
+    assert!(
+        reason(&defaults).contains("--namespace NAMESPACE --repository REPOSITORY"),
+        "{}",
+        reason(&defaults)
+    );
+    assert_eq!(named.exit_code(), 2, "{}", named.human());
+    assert!(
+        !reason(&named).contains("--namespace"),
+        "{}",
+        reason(&named)
+    );
+}
