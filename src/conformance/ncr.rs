@@ -176,7 +176,10 @@ pub(super) fn discovery(cx: &mut Cx) -> BoxFuture<'_> {
             ) {
                 return Ok(());
             }
-            if first.status != 200 || w.items.is_empty() {
+            // An empty first page that declares tags (a server numbering pages from 0, say) is a paging bug the
+            // paging checks judge, not "no data".
+            let declared = w.totals().first().is_some_and(|t| *t > 0);
+            if first.status != 200 || (w.items.is_empty() && !declared) {
                 return Err(Stop::Error(format!(
                     "target {} has nothing to check: {}{}",
                     t.label(),

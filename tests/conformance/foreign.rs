@@ -26,6 +26,19 @@ fn repo(name: &str, updated: &str, tags: u64) -> serde_json::Value {
     })
 }
 
+/// Mounts the SWR repository list as the one repository `repo`, with its Content-Range.
+async fn mount_one_repo(server: &MockServer, repo: serde_json::Value) {
+    Mock::given(method("GET"))
+        .and(path("/v2/manage/repos"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(serde_json::json!([repo]))
+                .insert_header("Content-Range", "0-1/1"),
+        )
+        .mount(server)
+        .await;
+}
+
 /// Query parameter `name` of `req` as a count (`None`: absent or not a count).
 fn count_param(req: &wiremock::Request, name: &str) -> Option<usize> {
     req.url
@@ -156,19 +169,7 @@ async fn a_tag_list_with_unreadable_times_fails_the_sort_instead_of_passing_any_
     // Given a server that pages its tag list right, but writes update times without the `T` and `Z` of the docs'
     // examples and ignores the requested order (time descending, whatever was asked)
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/v2/manage/repos"))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_json(serde_json::json!([repo(
-                    "busybox",
-                    "2024-01-03T00:00:00.000000Z",
-                    6
-                )]))
-                .insert_header("Content-Range", "0-1/1"),
-        )
-        .mount(&server)
-        .await;
+    mount_one_repo(&server, repo("busybox", "2024-01-03T00:00:00.000000Z", 6)).await;
     let tags: Vec<serde_json::Value> = (0..6)
         .map(|i| {
             let updated = format!("2018-07-0{} 06:18:55", 6 - i);
@@ -333,19 +334,7 @@ async fn a_web_page_answered_with_200_fails_discovery_instead_of_leaving_nothing
 async fn a_target_that_hangs_on_a_bad_limit_fails_that_check_and_is_still_judged_on_the_others() {
     // Given a server that pages its tags right but never answers a limit or offset that is not a count
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/v2/manage/repos"))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_json(serde_json::json!([repo(
-                    "busybox",
-                    "2024-01-03T00:00:00.000000Z",
-                    6
-                )]))
-                .insert_header("Content-Range", "0-1/1"),
-        )
-        .mount(&server)
-        .await;
+    mount_one_repo(&server, repo("busybox", "2024-01-03T00:00:00.000000Z", 6)).await;
     let tags: Vec<serde_json::Value> = (0..6)
         .map(|i| serde_json::json!({"Tag": format!("v{i}"), "updated": "2024-01-01T00:00:00Z", "digest": "sha256:00"}))
         .collect();
@@ -401,19 +390,7 @@ async fn a_target_that_hangs_on_a_bad_limit_fails_that_check_and_is_still_judged
 async fn an_implementation_without_regmocks_example_data_is_told_how_to_name_its_own() {
     // Given a server whose repository list holds none of regmock's default targets (every other path is a 404)
     let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(path("/v2/manage/repos"))
-        .respond_with(
-            ResponseTemplate::new(200)
-                .set_body_json(serde_json::json!([repo(
-                    "theirs",
-                    "2024-01-03T00:00:00.000000Z",
-                    1
-                )]))
-                .insert_header("Content-Range", "0-1/1"),
-        )
-        .mount(&server)
-        .await;
+    mount_one_repo(&server, repo("theirs", "2024-01-03T00:00:00.000000Z", 1)).await;
     // When the suite runs at the default targets, and then at one named that it does not hold either
     let defaults = conformance::run(&Config::new(ProviderId::Swr, &server.uri())).await;
     let mut named = Config::new(ProviderId::Swr, &server.uri());
@@ -438,4 +415,44 @@ async fn an_implementation_without_regmocks_example_data_is_told_how_to_name_its
         "{}",
         reason(&named)
     );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_ncr_server_numbering_pages_from_0_fails_the_paging_checks_instead_of_having_nothing_to_check()
+ {
+    // Given an NCR server whose page 0 is the first page (the docs number from 1), holding 3 tags: its page 1 is empty
+    // while its count says 3
+    let server = MockServer::start().await;
+    let tags: Vec<serde_json::Value> = (0..3)
+        .map(|i| serde_json::json!({"name": format!("v{i}"), "digest": format!("sha256:0{i}"), "last_updated": 1_700_000_000 - i}))
+        .collect();
+    Mock::given(method("GET"))
+        .and(path("/ncr/api/v2/repositories/reg/img/tags"))
+        .respond_with(move |req: &wiremock::Request| {
+            let page = count_param(req, "page").unwrap_or(0);
+            let size = count_param(req, "pagesize").unwrap_or(100).max(1);
+            let results: Vec<_> = tags.iter().skip(page * size).take(size).cloned().collect();
+            ResponseTemplate::new(200).set_body_json(serde_json::json!({
+                "count": tags.len(), "next": null, "previous": null, "results": results
+            }))
+        })
+        .mount(&server)
+        .await;
+    // When the suite runs against it
+    let mut config = Config::new(ProviderId::Ncr, &server.uri());
+    config.targets = vec![Target::ncr("kr", "reg", "img")];
+    let report = conformance::run(&config).await;
+    // Then discovery passes on the declared tags and the count check fails on the empty first page
+    let human = report.human();
+    assert_eq!(
+        check_of(&report, "ncr.discovery").outcome,
+        Outcome::Pass,
+        "{human}"
+    );
+    assert_eq!(
+        check_of(&report, "ncr.page.count").outcome,
+        Outcome::Fail,
+        "{human}"
+    );
+    assert_eq!(report.exit_code(), 1, "{human}");
 }
