@@ -956,3 +956,36 @@ async fn r9_sigint_and_sigterm_let_the_in_flight_request_finish_then_exit_0() {
         assert_eq!(status.code(), Some(0), "{signal}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_http_1_1_request_without_host_is_a_400_in_the_providers_shape() {
+    let server = server(Limits::default()).await;
+    // Given an HTTP/1.1 SWR list and a TCR call without Host, then an HTTP/1.0 one without it (1.0 needs none)
+    let mut conn = Raw::connect(&server).await;
+    conn.send(
+        [
+            "GET /v2/manage/repos?limit=1 HTTP/1.1\r\nX-Auth-Token: t\r\n\r\n",
+            SWR_LIST,
+        ]
+        .concat(),
+    )
+    .await;
+    // Then the first is the provider's 400 (RFC 9112 §3.2), and the connection goes on serving
+    let resp = conn.answer().await.unwrap();
+    assert_eq!(resp.status, 400, "{}", String::from_utf8_lossy(&resp.body));
+    common::assert_schema("swr/error.schema.json", &resp.body_json());
+    assert!(resp.header_value("x-request-id").is_some());
+    assert_eq!(conn.answer().await.unwrap().status, 200);
+    let mut tcr = Raw::connect(&server).await;
+    tcr.send("POST / HTTP/1.1\r\nX-TC-Action: DescribeImages\r\nX-TC-Version: 2019-09-24\r\nContent-Length: 0\r\n\r\n")
+        .await;
+    let body = tcr.answer().await.unwrap().body_json();
+    assert_eq!(
+        body["Response"]["Error"]["Code"], "InvalidParameter",
+        "{body}"
+    );
+    let mut old = Raw::connect(&server).await;
+    old.send("GET /v2/manage/repos?limit=1 HTTP/1.0\r\nX-Auth-Token: t\r\n\r\n")
+        .await;
+    assert_eq!(old.answer().await.unwrap().status, 200);
+}

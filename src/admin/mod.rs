@@ -92,6 +92,9 @@ pub(crate) fn refuse_unread(rejection: crate::pipeline::Rejection) -> Response {
             "regmock: the request body is larger than the emulator reads (1 MiB)",
         ),
         Rejection::MalformedBody => message(400, "regmock: the request body could not be decoded"),
+        Rejection::MissingHost => {
+            message(400, "regmock: an HTTP/1.1 request must carry a Host header")
+        }
     }
 }
 

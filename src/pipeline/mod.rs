@@ -47,6 +47,8 @@ pub enum Rejection {
     BodyTooLarge,
     /// The body could not be decoded: a bad chunk size, too many or too large trailers, a body cut short.
     MalformedBody,
+    /// An HTTP/1.1 request without `Host`, which a server must answer 400 (RFC 9112 §3.2).
+    MissingHost,
 }
 
 /// Everything a handler may read besides the request.
@@ -86,6 +88,8 @@ pub enum Cause {
     BodyTooLarge,
     /// See [`Rejection::MalformedBody`].
     MalformedBody,
+    /// See [`Rejection::MissingHost`].
+    MissingHost,
 }
 
 /// A documented rate limit that applies to one request.
@@ -272,6 +276,13 @@ fn steps<S: Spec>(spec: &S, ctx: &Ctx<'_>, req: &Request) -> Result<Response, Ap
                 None,
                 "The request body could not be read whole (it ended before its declared length, or its chunked \
                  encoding or trailers are broken).",
+            ));
+        }
+        Some(Rejection::MissingHost) => {
+            return Err(cause(
+                Cause::MissingHost,
+                None,
+                "An HTTP/1.1 request must carry a Host header (RFC 9112, section 3.2).",
             ));
         }
     }

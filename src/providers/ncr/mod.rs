@@ -73,7 +73,10 @@ impl Spec for Ncr {
             // NCR documents no rate limit: only an injected throttle fault gets the gateway's rate-limit error.
             Cause::Throttled => NcrCode::RateLimited,
             Cause::InternalError => NcrCode::InternalServerError,
-            Cause::UnknownFault | Cause::BodyTooLarge | Cause::MalformedBody => NcrCode::BadRequest,
+            Cause::UnknownFault
+            | Cause::BodyTooLarge
+            | Cause::MalformedBody
+            | Cause::MissingHost => NcrCode::BadRequest,
         }
     }
 

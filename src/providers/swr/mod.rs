@@ -82,9 +82,13 @@ impl Spec for Swr {
             // SWR documents no rate limit: only an injected throttle fault gets the gateway's 429.
             (Cause::Throttled, _) => SwrCode::Throttled,
             (Cause::InternalError, _) => SwrCode::ImageListFailed,
-            (Cause::UnknownFault | Cause::BodyTooLarge | Cause::MalformedBody, _) => {
-                SwrCode::InvalidParameter
-            }
+            (
+                Cause::UnknownFault
+                | Cause::BodyTooLarge
+                | Cause::MalformedBody
+                | Cause::MissingHost,
+                _,
+            ) => SwrCode::InvalidParameter,
         }
     }
 

@@ -74,9 +74,10 @@ impl Spec for Tcr {
             Cause::InternalError => TcrCode::InternalError,
             Cause::Forbidden => TcrCode::UnauthorizedOperation,
             Cause::Throttled => TcrCode::RequestLimitExceeded,
-            Cause::UnknownFault | Cause::BodyTooLarge | Cause::MalformedBody => {
-                TcrCode::InvalidParameter
-            }
+            Cause::UnknownFault
+            | Cause::BodyTooLarge
+            | Cause::MalformedBody
+            | Cause::MissingHost => TcrCode::InvalidParameter,
         }
     }
 

@@ -124,6 +124,12 @@ where
         &parts.headers,
         body,
     );
+    // RFC 9112 §3.2: a server must answer 400 to an HTTP/1.1 request without Host (hyper leaves that to the service).
+    // HTTP/1.0 has no such rule. Answered by the provider, in its own error shape, as an unreadable body is.
+    if parts.version == hyper::Version::HTTP_11 && !parts.headers.contains_key(hyper::header::HOST)
+    {
+        return answer(app, request, Some(Rejection::MissingHost)).await;
+    }
     match unread {
         // The admin API checks who is asking; without a known peer (a router served elsewhere) nobody is on loopback.
         None if crate::admin::claims(&request.path) => {
