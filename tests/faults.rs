@@ -258,10 +258,18 @@ async fn throttle_fault_is_each_vendors_rate_limit_answer() {
 #[test]
 fn a_429_named_by_code_carries_retry_after_too() {
     let emu = emulator();
-    for (provider, code) in [(ProviderId::Swr, "APIGW.0308"), (ProviderId::Ncr, "420")] {
+    for (provider, code) in [
+        (ProviderId::Swr, "APIGW.0308"),
+        (ProviderId::Ncr, "400"),
+        (ProviderId::Ncr, "410"),
+        (ProviderId::Ncr, "420"),
+    ] {
         let resp = emu.dispatch(&example(provider).header("X-Regmock-Fault", code));
-        assert_eq!(resp.status, 429, "{provider:?}");
+        assert_eq!(resp.status, 429, "{provider:?} {code}");
         assert_eq!(resp.header_value("Retry-After"), Some("1"), "{provider:?}");
+        if provider == ProviderId::Ncr {
+            assert_eq!(resp.body_json()["error"]["errorCode"], code);
+        }
     }
     // Other statuses get none.
     let resp =

@@ -23,6 +23,10 @@ crate::error_codes! {
         Forbidden = "230",
         /// Gateway 404: no API at this path (or method).
         RouteNotFound = "300",
+        /// Gateway 429: over the quota (injected fault).
+        QuotaExceeded = "400",
+        /// Gateway 429: throttled (injected fault).
+        ThrottleLimited = "410",
         /// Gateway 429: over the rate limit (injected throttle fault).
         RateLimited = "420",
         /// NCR 400: invalid `page` or `pagesize`.
