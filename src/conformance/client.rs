@@ -186,19 +186,19 @@ impl Client {
         for (n, v) in &req.headers {
             builder = builder.header(n.as_str(), v.as_str());
         }
-        let mut r =
-            builder
-                .body(req.body.clone())
-                .send()
-                .await
-                .map_err(|e| match e.is_timeout() {
-                    true => Unsent::NoAnswer(format!("no answer to {} {url}", req.method)),
-                    false => Unsent::Unreachable(format!(
-                        "target unreachable: {} {url}: {}",
-                        req.method,
-                        chain(&e)
-                    )),
-                })?;
+        let mut r = builder
+            .body(req.body.clone())
+            .send()
+            .await
+            // A connection that could not be made in time is an unreachable target, not one that hung.
+            .map_err(|e| match e.is_timeout() && !e.is_connect() {
+                true => Unsent::NoAnswer(format!("no answer to {} {url}", req.method)),
+                false => Unsent::Unreachable(format!(
+                    "target unreachable: {} {url}: {}",
+                    req.method,
+                    chain(&e)
+                )),
+            })?;
         let status = r.status().as_u16();
         let headers = crate::transport::header_pairs(r.headers());
         let mut body = Vec::new();
