@@ -116,9 +116,30 @@ pub const DEFAULT_CASES: u32 = 8;
 /// Seconds the suite waits for one answer unless told otherwise (`regmock conform --timeout`).
 pub const DEFAULT_TIMEOUT_SECS: u64 = 30;
 
+/// The flags `regmock conform` reads each part of a `provider` target from, with the part.
+fn target_flags(provider: ProviderId) -> &'static [(&'static str, TargetPart)] {
+    match provider {
+        ProviderId::Swr => &[
+            ("namespace", |t| &t.namespace),
+            ("repository", |t| &t.repository),
+        ],
+        ProviderId::Ncr => &[
+            ("region", |t| &t.region),
+            ("registry", |t| &t.registry),
+            ("image", |t| &t.repository),
+        ],
+        ProviderId::Tcr => &[
+            ("region", |t| &t.region),
+            ("registry-id", |t| &t.registry),
+            ("namespace", |t| &t.namespace),
+            ("repository", |t| &t.repository),
+        ],
+    }
+}
+
 impl Config {
     /// The `regmock conform` flags besides `--provider`, `--base-url`, `--seed` and `--checks` that give a rerun the
-    /// same cases: `--cases` and the targets, each when not the default (credentials are left out).
+    /// same cases: `--cases`, `--timeout` and the targets, each when not the default (credentials are left out).
     ///
     /// ```
     /// use regmock::conformance::{Config, Target};
@@ -145,6 +166,21 @@ impl Config {
             }
         }
         flags
+    }
+
+    /// When discovery found nothing at the default targets (regmock's own dataset), what to tell the user: that
+    /// another implementation holds other data, and the flags that name a target it holds. `None` for named targets.
+    pub(crate) fn default_target_hint(&self) -> Option<String> {
+        (self.targets == default_targets(self.provider)).then(|| {
+            let flags: Vec<String> = target_flags(self.provider)
+                .iter()
+                .map(|(flag, _)| format!("--{flag} {}", flag.to_ascii_uppercase()))
+                .collect();
+            format!(
+                "; the default targets are regmock's own dataset: name one your implementation holds with {}",
+                flags.join(" ")
+            )
+        })
     }
 
     /// Defaults for `provider` at `base_url`: regmock's default credentials and the default dataset's documented
@@ -174,44 +210,6 @@ impl Config {
         let hit = |p: &String| id == p || id.starts_with(&format!("{}.", p.trim_end_matches('.')));
         (self.checks.is_empty() || self.checks.iter().any(hit))
             && !self.exclude_checks.iter().any(hit)
-    }
-}
-
-/// The flags `regmock conform` reads each part of a `provider` target from, with the part.
-fn target_flags(provider: ProviderId) -> &'static [(&'static str, TargetPart)] {
-    match provider {
-        ProviderId::Swr => &[
-            ("namespace", |t| &t.namespace),
-            ("repository", |t| &t.repository),
-        ],
-        ProviderId::Ncr => &[
-            ("region", |t| &t.region),
-            ("registry", |t| &t.registry),
-            ("image", |t| &t.repository),
-        ],
-        ProviderId::Tcr => &[
-            ("region", |t| &t.region),
-            ("registry-id", |t| &t.registry),
-            ("namespace", |t| &t.namespace),
-            ("repository", |t| &t.repository),
-        ],
-    }
-}
-
-impl Config {
-    /// When discovery found nothing at the default targets (regmock's own dataset), what to tell the user: that
-    /// another implementation holds other data, and the flags that name a target it holds. `None` for named targets.
-    pub(crate) fn default_target_hint(&self) -> Option<String> {
-        (self.targets == default_targets(self.provider)).then(|| {
-            let flags: Vec<String> = target_flags(self.provider)
-                .iter()
-                .map(|(flag, _)| format!("--{flag} {}", flag.to_ascii_uppercase()))
-                .collect();
-            format!(
-                "; the default targets are regmock's own dataset: name one your implementation holds with {}",
-                flags.join(" ")
-            )
-        })
     }
 }
 
