@@ -22,6 +22,7 @@
 //! Limits (head and body size, timeouts, connections) are described in [`Limits`].
 
 mod answer_clock;
+mod body;
 mod dispatch;
 mod faulty;
 mod limits;
@@ -37,13 +38,12 @@ use axum::Router;
 use axum::body::Body;
 use axum::extract::{ConnectInfo, State};
 use axum::http::{HeaderMap, HeaderName, HeaderValue, StatusCode};
+use body::{Unread, read_body};
 use dispatch::Dispatcher;
-use http_body_util::{BodyExt, Full, LengthLimitError, Limited};
+use http_body_util::Full;
 use hyper::body::Bytes;
-use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::Arc;
-use std::task::Poll;
 
 /// The header that carries the request id of the answers the transport makes itself, as SWR's answers do.
 const REQUEST_ID_HEADER: &str = "X-Request-Id";
@@ -73,13 +73,6 @@ impl App {
             dispatcher: Dispatcher::for_current_runtime(),
         }
     }
-}
-
-/// Why the body was not read whole.
-enum Unread {
-    TooLarge,
-    Malformed,
-    TimedOut,
 }
 
 /// What a request's answer may depend on besides the request: who sent it and the socket faults of its connection
@@ -159,47 +152,6 @@ where
         )
         // The body is half read, so this connection cannot carry another request.
         .with_header("Connection", "close"),
-    }
-}
-
-/// Reads the body whole, within the body size and time limits.
-///
-/// The timer is armed only when the body is not in by the second poll. A body that arrived with its head (nearly all
-/// of them) is handed over by hyper between those two polls, so it is read without a timer, which cost about a
-/// microsecond a request to arm and cancel.
-async fn read_body<B>(app: &App, body: B) -> (Vec<u8>, Option<Unread>)
-where
-    B: hyper::body::Body,
-    B::Error: std::error::Error + Send + Sync + 'static,
-{
-    // A declared length over the limit is refused at once: reading it (or waiting for it) would only end the same way,
-    // and a client that sends less than it declared would otherwise wait for the request timeout.
-    if body.size_hint().lower() > app.limits.max_body_bytes as u64 {
-        return (Vec::new(), Some(Unread::TooLarge));
-    }
-    let mut collect = std::pin::pin!(Limited::new(body, app.limits.max_body_bytes).collect());
-    let mut first_poll = true;
-    let quick = std::future::poll_fn(|cx| match collect.as_mut().poll(cx) {
-        Poll::Ready(read) => Poll::Ready(Some(read)),
-        Poll::Pending if first_poll => {
-            first_poll = false;
-            // Polled again at once, after hyper's connection task has had its turn to pass the body on.
-            cx.waker().wake_by_ref();
-            Poll::Pending
-        }
-        Poll::Pending => Poll::Ready(None),
-    })
-    .await;
-    let read = match quick {
-        Some(read) => Ok(read),
-        None => tokio::time::timeout(app.limits.request_timeout, collect).await,
-    };
-    match read {
-        Ok(Ok(collected)) => (collected.to_bytes().to_vec(), None),
-        Ok(Err(e)) if e.is::<LengthLimitError>() => (Vec::new(), Some(Unread::TooLarge)),
-        // hyper's decoding errors: a bad chunk size, too many or too large trailers, a body cut short.
-        Ok(Err(_)) => (Vec::new(), Some(Unread::Malformed)),
-        Err(_) => (Vec::new(), Some(Unread::TimedOut)),
     }
 }
 
