@@ -205,6 +205,22 @@ pub static AMBIGUITIES: &[Ambiguity] = &[
         ],
     },
     Ambiguity {
+        id: "swr.tags.single-key",
+        question: "the SWR tag list with only one of limit and offset (its page documents no defaults and says they \"should always be used together\")",
+        serves: Some("default-100"),
+        accepted: &[
+            sel(
+                "default-100",
+                "the repository page's defaults: offset 0, 100 records",
+            ),
+            sel(
+                "all",
+                "every record from the offset (limit alone: the first limit records)",
+            ),
+            sel("reject-400", "400 with the SWR error body"),
+        ],
+    },
+    Ambiguity {
         id: "swr.not-found.code",
         question: "which SWR code an unknown namespace, repository or tag gets",
         serves: Some("svcstg-404"),

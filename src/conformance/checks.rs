@@ -444,7 +444,7 @@ pub static CHECKS: &[Check] = &[
         "ncr.schema",
         Ncr,
         Required,
-        "every body of the session validates against its JSON Schema (schemas/ncr/)",
+        "every list body and API Gateway error body of the session validates against its JSON Schema (schemas/ncr/); NCR's own error body is undocumented and not judged",
         concat!(
             ncr_tags!(),
             ", Response syntax and Response body tables; API Gateway error body"
@@ -630,8 +630,8 @@ pub static CHECKS: &[Check] = &[
         "tcr.content-type",
         Tcr,
         Required,
-        "every answer of the session has Content-Type exactly application/json or text/plain",
-        "the official TCR SDK sources, Responses: the Python SDK reads Response.Error only when Content-Type equals application/json or text/plain (application/json; charset=utf-8 loses the error code)",
+        "every error of the session has Content-Type exactly application/json or text/plain; every success has a Content-Type, not text/event-stream",
+        "the official TCR SDK sources, Responses: the Python SDK reads Response.Error only when Content-Type equals application/json or text/plain (application/json; charset=utf-8 loses the error code); a success is parsed under any Content-Type, but the async Python client needs one and Node streams text/event-stream",
         tcr::content_type,
     ),
     check(

@@ -977,19 +977,36 @@ fn http_200(s: &Seen) -> Option<Result<(), (String, String)>> {
     })
 }
 
-/// The two values under which the Python SDK reads `Response.Error` (an equality test on the whole header); with any
-/// other, or none, an error is taken for an empty result.
+/// An error needs one of the two values under which the Python SDK reads `Response.Error` (an equality test on the
+/// whole header); with any other, or none, an error is taken for an empty result. A success is parsed whatever the
+/// value, but the async Python client fails when there is none, and Node reads `text/event-stream` as a stream.
 fn json_content_type(s: &Seen) -> Option<Result<(), (String, String)>> {
+    let seen = || {
+        s.content_type.as_deref().map_or_else(
+            || "no Content-Type".into(),
+            |v| format!("Content-Type: {v}"),
+        )
+    };
     Some(match s.content_type.as_deref() {
         Some("application/json" | "text/plain") => Ok(()),
-        other => Err((
-            "Content-Type: application/json (or text/plain)".into(),
-            other.map_or_else(
-                || "no Content-Type".into(),
-                |v| format!("Content-Type: {v}"),
-            ),
+        _ if s.is_error => Err((
+            "Content-Type: application/json (or text/plain) on an error".into(),
+            seen(),
+        )),
+        Some(v) if !is_event_stream(v) => Ok(()),
+        _ => Err((
+            "a Content-Type other than text/event-stream on a success".into(),
+            seen(),
         )),
     })
+}
+
+/// Whether a Content-Type names `text/event-stream`, parameters and letter case aside.
+fn is_event_stream(content_type: &str) -> bool {
+    content_type
+        .split(';')
+        .next()
+        .is_some_and(|essence| essence.trim().eq_ignore_ascii_case("text/event-stream"))
 }
 
 pub(super) fn errors_http_200(cx: &mut Cx) -> BoxFuture<'_> {
@@ -1006,7 +1023,7 @@ pub(super) fn content_type(cx: &mut Cx) -> BoxFuture<'_> {
     Box::pin(async move {
         judge_seen(
             cx,
-            "the Content-Type is neither application/json nor text/plain",
+            "an error's Content-Type is neither application/json nor text/plain, or a success has none",
             json_content_type,
         )
     })

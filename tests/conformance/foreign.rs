@@ -456,3 +456,90 @@ async fn an_ncr_server_numbering_pages_from_0_fails_the_paging_checks_instead_of
     );
     assert_eq!(report.exit_code(), 1, "{human}");
 }
+
+/// A TCR server whose every POST is one image, answered with `content_type` (`None`: no Content-Type at all).
+async fn tcr_server_answering_successes_with(content_type: Option<&str>) -> MockServer {
+    let server = MockServer::start().await;
+    let image = serde_json::json!({"ImageVersion": "v1", "Digest": format!("sha256:{:064x}", 1), "Size": 1,
+        "UpdateTime": "2024-01-01 00:00:00", "Kind": "docker", "KmsSignature": ""});
+    let body = serde_json::json!({"Response": {"ImageInfoList": [image], "TotalCount": 1,
+        "RequestId": "00000000-0000-0000-0000-000000000000"}});
+    let answer = ResponseTemplate::new(200).set_body_bytes(body.to_string());
+    let answer = match content_type {
+        Some(v) => answer.insert_header("Content-Type", v),
+        None => answer,
+    };
+    Mock::given(method("POST"))
+        .respond_with(answer)
+        .mount(&server)
+        .await;
+    server
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_tcr_success_with_a_charset_passes_the_content_type_check_and_one_without_a_content_type_fails()
+ {
+    let outcome = |server: MockServer| async move {
+        let mut config = Config::new(ProviderId::Tcr, &server.uri());
+        config.targets = vec![Target::tcr("tcr-x", "ns", "repo")];
+        config.checks = vec!["tcr.content-type".into()];
+        let report = conformance::run(&config).await;
+        (
+            check_of(&report, "tcr.content-type").outcome,
+            report.human(),
+        )
+    };
+    // Given a TCR server whose successes say `application/json; charset=utf-8` (the SDKs parse a success under any)
+    let server = tcr_server_answering_successes_with(Some("application/json; charset=utf-8")).await;
+    // Then the check passes: only an error needs exactly application/json or text/plain
+    let (charset, human) = outcome(server).await;
+    assert_eq!(charset, Outcome::Pass, "{human}");
+    // Given one whose successes carry no Content-Type (the async Python client reads the header unconditionally)
+    let server = tcr_server_answering_successes_with(None).await;
+    // Then the check fails
+    let (none, human) = outcome(server).await;
+    assert_eq!(none, Outcome::Fail, "{human}");
+    assert!(human.contains("no Content-Type"), "{human}");
+}
+
+/// The NCR tag list's documented example page (one tag), from its cassette.
+fn documented_ncr_page() -> serde_json::Value {
+    let cassette: serde_json::Value = serde_json::from_str(include_str!(
+        "../../cassettes/ncr/ncr-get_image_tag_list-documented-example.json"
+    ))
+    .unwrap();
+    cassette["response"]["body"].clone()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_ncr_error_body_in_another_shape_than_regmocks_passes_the_schema_check_and_a_broken_gateway_error_fails()
+ {
+    // NCR's own error body is undocumented; only the API Gateway's `{"error": ...}` is
+    let run = |not_found: serde_json::Value| async move {
+        // Given an NCR server with one image, whose unknown names get a 404 with `not_found` as the body
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path("/ncr/api/v2/repositories/reg/img/tags"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(documented_ncr_page()))
+            .with_priority(1)
+            .mount(&server)
+            .await;
+        Mock::given(method("GET"))
+            .respond_with(ResponseTemplate::new(404).set_body_json(not_found))
+            .mount(&server)
+            .await;
+        // When the not-found check runs, and the schema check judges what it saw
+        let mut config = Config::new(ProviderId::Ncr, &server.uri());
+        config.targets = vec![Target::ncr("kr", "reg", "img")];
+        config.checks = vec!["ncr.errors.not-found".into(), "ncr.schema".into()];
+        let report = conformance::run(&config).await;
+        (check_of(&report, "ncr.schema").outcome, report.human())
+    };
+    // Then another Ncloud service's error shape passes
+    let (outcome, human) =
+        run(serde_json::json!({"responseError": {"returnCode": "404", "returnMessage": "no such image"}})).await;
+    assert_eq!(outcome, Outcome::Pass, "{human}");
+    // And a gateway error without its documented fields fails
+    let (outcome, human) = run(serde_json::json!({"error": {"code": 404}})).await;
+    assert_eq!(outcome, Outcome::Fail, "{human}");
+}

@@ -111,3 +111,31 @@ fn update_time_has_microseconds_like_the_example() {
         );
     }
 }
+
+#[test]
+fn the_schema_takes_update_time_in_any_rfc_3339_offset_and_nothing_else() {
+    // The page types UpdateTime String and shows it in UTC; another implementation may write its own zone
+    let answer = |time: &str| {
+        let mut image = vendor_image();
+        image["UpdateTime"] = json!(time);
+        json!({"Response": {"ImageInfoList": [image], "TotalCount": 1,
+            "RequestId": "d76f7a1b-d9e9-4454-b95b-25c34f17b943"}})
+    };
+    for time in [
+        "2022-08-06T07:31:01.207374Z",
+        "2022-08-06T07:31:01Z",
+        "2022-08-06T07:31:01+00:00",
+        "2022-08-06T15:31:01.207+08:00",
+        "2022-08-06t07:31:01z",
+    ] {
+        assert!(common::matches_schema(DESCRIBE, &answer(time)), "{time}");
+    }
+    for time in [
+        "2022-08-06 07:31:01",
+        "2022-08-06T07:31:01",
+        "1659771061",
+        "",
+    ] {
+        assert!(!common::matches_schema(DESCRIBE, &answer(time)), "{time}");
+    }
+}

@@ -192,7 +192,22 @@ pub fn parse_with(
     } else {
         limit.is_some() || offset.is_some()
     };
-    let limit = limit.unwrap_or(DEFAULT_LIMIT);
+    // The tag list's page documents no default for either and says they "should always be used together"
+    // (`swr.tags.single-key`): by default the repository page's defaults apply.
+    let limit = match (kind, limit, offset) {
+        (ListKind::Tags, Some(_), None) | (ListKind::Tags, None, Some(_))
+            if emulated.serves("swr.tags.single-key", "reject-400") =>
+        {
+            return Err(ApiError::new(
+                SwrCode::InvalidParameter,
+                "limit and offset must be given together",
+            ));
+        }
+        (ListKind::Tags, None, Some(_)) if emulated.serves("swr.tags.single-key", "all") => {
+            u64::MAX
+        }
+        _ => limit.unwrap_or(DEFAULT_LIMIT),
+    };
     let offset = offset.unwrap_or(0);
     if kind == ListKind::Repos && offset % limit != 0 {
         return Err(ApiError::new(
