@@ -173,6 +173,17 @@ pub static CHECKS: &[Check] = &[
         swr::tags_concat,
     ),
     check(
+        "swr.repos.fields",
+        Swr,
+        Required,
+        "path and internal_path end in /{namespace}/{name}; each target's num_images and tags are its tag list's count and names",
+        concat!(
+            swr_repos!(),
+            ", Table 4: num_images \"Number of image tags in an image repository\", tags \"Image tag list\", path and internal_path \"The format is {Repository address}/{Namespace name}/{Repository name}\""
+        ),
+        swr::repos_fields,
+    ),
+    check(
         "swr.tags.content-range",
         Swr,
         Required,

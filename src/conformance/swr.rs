@@ -600,6 +600,72 @@ const REPO_SORTS: &[(&str, bool)] = &[
     ("tag_count", true),
 ];
 
+/// The repository fields that describe other data: `path` and `internal_path` end in `/{namespace}/{name}` on every
+/// repository walked, and each target's `num_images` and `tags` are its tag list's count and names.
+pub(super) fn repos_fields(cx: &mut Cx) -> BoxFuture<'_> {
+    Box::pin(async move {
+        let repos = cx.walks.first().cloned().unwrap_or_default();
+        let mut seen: std::collections::HashMap<String, (Value, Request)> = Default::default();
+        for p in repos.pages.iter().filter(|p| p.response.status == 200) {
+            let Value::Array(items) = p.response.body_json() else {
+                continue;
+            };
+            for v in items {
+                cx.case();
+                let (ns, name) = (v["namespace"].as_str(), v["name"].as_str());
+                let suffix = format!("/{}/{}", ns.unwrap_or_default(), name.unwrap_or_default());
+                for field in ["path", "internal_path"] {
+                    let sent = v[field].as_str();
+                    if !sent.is_some_and(|s| s.len() > suffix.len() && s.ends_with(&suffix)) {
+                        cx.fail(
+                            format!("{field} is not {{Repository address}}/{{Namespace name}}/{{Repository name}}"),
+                            &p.request,
+                            format!("<address>{suffix}"),
+                            sent.map_or_else(|| format!("{}", v[field]), |s| format!("{s:?}")),
+                        );
+                    }
+                }
+                seen.insert(
+                    format!("{}/{}", ns.unwrap_or_default(), name.unwrap_or_default()),
+                    (v, p.request.clone()),
+                );
+            }
+        }
+        for w in cx.trusted(1..cx.walks.len(), "swr.tags.page.concat")? {
+            let Some(t) = &w.target else { continue };
+            let Some((repo, req)) = seen.get(&format!("{}/{}", t.namespace, t.repository)) else {
+                continue;
+            };
+            cx.case();
+            let n = w.items.len() as u64;
+            if repo["num_images"].as_u64() != Some(n) {
+                cx.fail(
+                    format!("num_images of {} is not the number of its tags", w.label),
+                    req,
+                    format!("num_images = {n} (its tag list)"),
+                    format!("num_images = {}", repo["num_images"]),
+                );
+            }
+            let mut want: Vec<&str> = w.items.iter().map(|i| i.name.as_str()).collect();
+            let mut got: Vec<&str> = match &repo["tags"] {
+                Value::Array(tags) => tags.iter().filter_map(Value::as_str).collect(),
+                _ => Vec::new(),
+            };
+            want.sort_unstable();
+            got.sort_unstable();
+            if repo["tags"].as_array().map(Vec::len) != Some(got.len()) || got != want {
+                cx.fail(
+                    format!("tags of {} are not the names in its tag list", w.label),
+                    req,
+                    reference::count_from(want.len(), "tag names", want.first()),
+                    super::schema::excerpt(repo["tags"].to_string().as_bytes()),
+                );
+            }
+        }
+        Ok(())
+    })
+}
+
 pub(super) fn repos_sort(cx: &mut Cx) -> BoxFuture<'_> {
     Box::pin(async move {
         let walks = cx.trusted(0..1, "swr.repos.page.concat")?;

@@ -55,6 +55,7 @@ fn variants() -> Vec<Variant> {
         swr(SwrQuirk::PastEndIsNotFound, "swr.tags.page.past-end"),
         swr(SwrQuirk::SignatureNotChecked, "swr.auth.tampered"),
         swr(SwrQuirk::ClockSkewNotChecked, "swr.auth.stale"),
+        swr(SwrQuirk::RepoTagsEmpty, "swr.repos.fields"),
         ncr(NcrQuirk::NextOnLastPage, "ncr.page.links"),
         ncr(NcrQuirk::CountIsPageSize, "ncr.page.count"),
         ncr(NcrQuirk::PageOffByOne, "ncr.page.concat"),

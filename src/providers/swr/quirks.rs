@@ -49,6 +49,8 @@ pub enum SwrQuirk {
     SignatureNotChecked,
     /// `X-Sdk-Date` may be any time.
     ClockSkewNotChecked,
+    /// Repository list: `tags` is always empty (`num_images` still counts the tags).
+    RepoTagsEmpty,
 }
 
 /// The quirks in force, as SWR provider options (`Options::with`); default: none.
@@ -201,6 +203,11 @@ pub fn response(
                     .to_lowercase()
                     .starts_with(&tag.to_lowercase())
             });
+        }
+        if !is_tags && active(ctx, SwrQuirk::RepoTagsEmpty) {
+            for i in items.iter_mut() {
+                i["tags"] = Value::Array(Vec::new());
+            }
         }
         if let (false, true, Some(name)) = (
             is_tags,
