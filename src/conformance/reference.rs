@@ -122,14 +122,23 @@ pub fn parse_content_range(value: &str) -> Option<(u64, u64, u64)> {
     Some((num(offset)?, num(count)?, num(total)?))
 }
 
-/// An update time as the vendors print it (RFC 3339; SWR without a zone suffix is read as UTC).
+/// An update time as the vendors print it: RFC 3339 (ISO 8601's extended format, `T` or a space between date and
+/// time); without a zone suffix (as SWR writes some) it is read as UTC.
+///
+/// ```
+/// use regmock::conformance::reference::parse_time;
+/// assert_eq!(parse_time("2018-07-06T06:18:55Z"), parse_time("2018-07-06 14:18:55+08:00"));
+/// assert_eq!(parse_time("2018-07-06T06:18:55Z"), parse_time("2018-07-06 06:18:55"));
+/// assert!(parse_time("20180706T061855Z").is_none(), "the basic format is not RFC 3339");
+/// ```
 pub fn parse_time(s: &str) -> Option<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(s)
         .map(|t| t.with_timezone(&Utc))
         .ok()
         .or_else(|| {
-            chrono::NaiveDateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f")
-                .ok()
+            ["%Y-%m-%dT%H:%M:%S%.f", "%Y-%m-%d %H:%M:%S%.f"]
+                .iter()
+                .find_map(|f| chrono::NaiveDateTime::parse_from_str(s, f).ok())
                 .map(|t| t.and_utc())
         })
 }

@@ -1407,7 +1407,7 @@ fn unreadable_time(w: &Walk, size: u64) -> Option<Broken> {
             w.items[at].key
         ),
         request: page.request.clone(),
-        expected: "an ISO 8601 date-time, as the docs' examples write it (2018-07-06T06:18:55Z)"
+        expected: "an RFC 3339 date-time (ISO 8601's extended format), as the docs' examples write it (2018-07-06T06:18:55Z; without a zone read as UTC)"
             .into(),
         actual: format!("{:?}", w.items[at].updated),
     })

@@ -131,6 +131,12 @@ struct Answer {
     code: Option<String>,
 }
 
+/// The tag at `at` of a walk, as a report names it.
+fn at_position(keys: &[String], at: usize) -> String {
+    keys.get(at)
+        .map_or_else(|| "the end of the list".into(), |k| format!("{k:?}"))
+}
+
 impl Answer {
     fn keys(&self) -> Vec<String> {
         self.items.iter().map(|i| i.key.clone()).collect()
@@ -139,10 +145,11 @@ impl Answer {
         match &self.code {
             Some(c) => format!("Error.Code {c} (HTTP {})", self.resp.status),
             None => format!(
-                "HTTP {}, {} images, TotalCount {:?}",
+                "HTTP {}, {} images, TotalCount {}",
                 self.resp.status,
                 self.items.len(),
                 self.total
+                    .map_or_else(|| "absent".into(), |t| t.to_string())
             ),
         }
     }
@@ -340,7 +347,7 @@ pub(super) fn offset_is_page(cx: &mut Cx) -> BoxFuture<'_> {
                         .position(|(x, y)| x != y)
                         .unwrap_or(a.len().min(b.len()));
                     let page = &other.pages[(at / limit as usize).min(other.pages.len() - 1)];
-                    cx.fail(format!("Limit={limit}: the walk differs from the discovery walk at position {at}"), &page.request, format!("{:?}", a.get(at)), format!("{:?}", b.get(at)));
+                    cx.fail(format!("Limit={limit}: the walk differs from the discovery walk at position {at}"), &page.request, at_position(&a, at), at_position(&b, at));
                 }
             }
             // Generated pages, shrunk by proptest when one fails; the page number is capped at the last page.

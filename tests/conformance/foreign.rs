@@ -166,13 +166,13 @@ async fn a_tcr_server_without_the_get_form_or_tokens_fails_those_checks() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_tag_list_with_unreadable_times_fails_the_sort_instead_of_passing_any_order() {
-    // Given a server that pages its tag list right, but writes update times without the `T` and `Z` of the docs'
-    // examples and ignores the requested order (time descending, whatever was asked)
+    // Given a server that pages its tag list right, but writes update times as day/month/year (no RFC 3339 date-time,
+    // and ambiguous) and ignores the requested order (time descending, whatever was asked)
     let server = MockServer::start().await;
     mount_one_repo(&server, repo("busybox", "2024-01-03T00:00:00.000000Z", 6)).await;
     let tags: Vec<serde_json::Value> = (0..6)
         .map(|i| {
-            let updated = format!("2018-07-0{} 06:18:55", 6 - i);
+            let updated = format!("0{}/07/2018 06:18:55", 6 - i);
             serde_json::json!({"Tag": format!("v{i}"), "updated": updated, "digest": format!("sha256:0{i}")})
         })
         .collect();
