@@ -302,6 +302,53 @@ fn put_tag_creates_then_replaces_and_the_provider_serves_it() {
 }
 
 #[test]
+fn a_tag_put_without_an_id_gets_the_repositorys_next_or_keeps_the_replaced_one() {
+    // Given busybox, whose documented tags have ids 0 and 1
+    let emu = Emulator::embedded();
+    let ids = |emu: &Emulator| -> Vec<(String, u64)> {
+        let list = emu.dispatch(&common::swr_get(BUSYBOX_TAGS));
+        let mut ids: Vec<(String, u64)> = json_of(&list)
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| {
+                (
+                    t["Tag"].as_str().unwrap().to_string(),
+                    t["id"].as_u64().unwrap(),
+                )
+            })
+            .collect();
+        ids.sort();
+        ids
+    };
+    let before = ids(&emu);
+    // When a tag without an id is added, then replaced without one
+    let path = "/__regmock/tags/swr/group/busybox/1.37";
+    let created = call(
+        &emu,
+        "PUT",
+        path,
+        Some(json!({"digest": DIGEST, "size": 42})),
+    );
+    let id = json_of(&created)["tag"]["id"].as_u64().unwrap();
+    call(
+        &emu,
+        "PUT",
+        path,
+        Some(json!({"digest": DIGEST, "size": 43})),
+    );
+    // Then it has an id no other tag of the repository has, and keeps it
+    let max_before = before.iter().map(|(_, id)| *id).max().unwrap();
+    assert_eq!(id, max_before + 1, "{before:?}");
+    let after = ids(&emu);
+    assert!(after.contains(&("1.37".to_string(), id)), "{after:?}");
+    let mut distinct: Vec<u64> = after.iter().map(|(_, id)| *id).collect();
+    distinct.sort_unstable();
+    distinct.dedup();
+    assert_eq!(distinct.len(), after.len(), "{after:?}");
+}
+
+#[test]
 fn a_tag_body_without_times_gets_the_emulators_clock() {
     let emu = common::emulator_with(common::embedded(), Options::default());
     let created = call(

@@ -171,16 +171,29 @@ fn repository<'d>(data: &'d mut Dataset, at: &RepoAddress) -> Result<&'d mut Rep
     Ok(&mut repositories[i])
 }
 
-pub(super) fn put_tag(data: &mut Dataset, at: &RepoAddress, tag: Tag) -> Result<Put, Refusal> {
+/// Adds or replaces a tag. A tag given without an `id` (0) keeps the id of the tag it replaces, or gets the
+/// repository's next one, so no two tags of a repository share an id (SWR answers `id` as the tag's ID).
+pub(super) fn put_tag(data: &mut Dataset, at: &RepoAddress, mut tag: Tag) -> Result<Put, Refusal> {
     let repo = repository(data, at)?;
     // Copies the list only when another snapshot shares it (always, while the old data is served).
     let tags = Arc::make_mut(&mut repo.tags);
     match tags.binary_search_by(|t| t.name.as_str().cmp(&tag.name)) {
         Ok(i) => {
+            if tag.id == 0 {
+                tag.id = tags[i].id;
+            }
             tags[i] = tag;
             Ok(Put::Replaced)
         }
         Err(i) => {
+            if tag.id == 0 && !tags.is_empty() {
+                tag.id = tags
+                    .iter()
+                    .map(|t| t.id)
+                    .max()
+                    .unwrap_or(0)
+                    .saturating_add(1);
+            }
             tags.insert(i, tag);
             Ok(Put::Created)
         }

@@ -544,7 +544,9 @@ impl SyntheticSpec {
                         *max_platforms,
                         &TagShape::default(),
                     );
-                    let created_at = base + Duration::minutes((i as i64) * 7);
+                    // Before the generator's base time, where its tags' times start: a repository is never
+                    // newer than its own tags. Repositories are created in order, 7 minutes apart.
+                    let created_at = base - Duration::minutes((*count - i) as i64 * 7);
                     // Groups of two share an update time so the name tie-break matters.
                     let updated_at =
                         base + Duration::hours(24) + Duration::minutes((i as i64 / 2) * 13);

@@ -244,3 +244,32 @@ async fn signed_request_verifies_over_a_real_socket() {
     server.stop().await.unwrap();
     assert_eq!(ok_body(&resp, SHOW_TAG)["tag"], "latest");
 }
+
+#[test]
+fn a_signature_that_does_not_cover_host_and_x_sdk_date_is_refused() {
+    // Signed correctly, but over fewer headers than the API Gateway's signing guide and the SDK sign
+    let (target, _, _) = VECTORS[2];
+    for signed in [
+        &["content-type", "user-agent", "x-sdk-date"][..],
+        &["content-type", "host", "user-agent"][..],
+        &["host"][..],
+    ] {
+        let unsigned = sdk_request(target, "", "", None);
+        let signature = swr_signer::signature(&unsigned, signed, DATE, "regmock-secret-key");
+        let req = sdk_request(target, &signed.join(";"), &signature, None);
+        let resp = common::emulator().dispatch(&req);
+        assert_gateway_error(&resp, 401, "APIGW.0301");
+        assert!(
+            resp.header_value("x-regmock-explain")
+                .is_some_and(|e| e.contains("which must be signed")),
+            "{signed:?}: {:?}",
+            resp.headers
+        );
+    }
+    // And the same request signed over the SDK's set passes
+    let unsigned = sdk_request(target, "", "", None);
+    let signature = swr_signer::signature(&unsigned, HEADERS, DATE, "regmock-secret-key");
+    let resp =
+        common::emulator().dispatch(&sdk_request(target, &HEADERS.join(";"), &signature, None));
+    assert_eq!(resp.status, 200, "{}", String::from_utf8_lossy(&resp.body));
+}

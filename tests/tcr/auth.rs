@@ -569,3 +569,40 @@ fn authentication_checks_run_in_the_spec_order() {
         assert_tcr_error(&call(&req), code);
     }
 }
+
+#[test]
+fn a_signature_that_does_not_cover_content_type_and_host_is_a_signature_failure() {
+    // Signed correctly, but over fewer headers than Tencent Cloud's signature v3 makes mandatory
+    use regmock::shared::tc3::{Signed, authorization, payload_hash};
+    let hash = payload_hash(PY_BODY, false);
+    for headers in [
+        &[("host", HOST)][..],
+        &[("content-type", "application/json")][..],
+    ] {
+        let signed = Signed {
+            method: "POST",
+            query: "",
+            headers,
+            payload_hash: &hash,
+        };
+        let auth = authorization(SECRET_ID, SECRET_KEY, TS, "tcr", &signed);
+        let resp = at_vector_time().dispatch(&python_post(PY_BODY, &auth));
+        assert_tcr_error(&resp, "AuthFailure.SignatureFailure");
+        assert!(
+            resp.header_value("x-regmock-explain")
+                .is_some_and(|e| e.contains("which must be signed")),
+            "{:?}",
+            resp.headers
+        );
+    }
+    // And the same body signed over both passes
+    let headers = [("content-type", "application/json"), ("host", HOST)];
+    let signed = Signed {
+        method: "POST",
+        query: "",
+        headers: &headers,
+        payload_hash: &hash,
+    };
+    let auth = authorization(SECRET_ID, SECRET_KEY, TS, "tcr", &signed);
+    nginx_ok(&at_vector_time().dispatch(&python_post(PY_BODY, &auth)));
+}

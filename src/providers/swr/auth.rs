@@ -97,6 +97,24 @@ fn verify_signature(ctx: &Ctx<'_>, req: &Request, header: &str) -> Result<(), Ap
             )),
         );
     }
+    // The API Gateway's signing guide: X-Sdk-Date must be signed; and the SDK signs Host always (it sets it itself). A
+    // signature without either would let a captured request be replayed with a fresh date, or at another endpoint.
+    let missing: Vec<&str> = ["host", "x-sdk-date"]
+        .into_iter()
+        .filter(|h| {
+            !auth
+                .signed_headers
+                .split(';')
+                .any(|n| n.eq_ignore_ascii_case(h))
+        })
+        .collect();
+    if !missing.is_empty() {
+        return Err(bad("verify aksk signature fail").explained(format!(
+            "SignedHeaders {:?} lacks {}, which must be signed",
+            auth.signed_headers,
+            missing.join(" and ")
+        )));
+    }
     let secret = ctx.credentials.secret_for(auth.access).ok_or_else(|| {
         bad("access key not found").explained(format!(
             "no configured key has access key {:?}",
@@ -120,13 +138,8 @@ fn verify_signature(ctx: &Ctx<'_>, req: &Request, header: &str) -> Result<(), Ap
     {
         Ok(())
     } else {
-        let host = if auth.signed_headers.split(';').any(|n| n == "host") {
-            ""
-        } else {
-            " (SignedHeaders lacks host)"
-        };
         Err(bad("verify aksk signature fail").explained(format!(
-            "signature mismatch{host}; the emulator computed:\ncanonical request:\n{canonical}\nstring to sign:\n{string_to_sign}"
+            "signature mismatch; the emulator computed:\ncanonical request:\n{canonical}\nstring to sign:\n{string_to_sign}"
         )))
     }
 }

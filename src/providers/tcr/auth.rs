@@ -111,6 +111,19 @@ fn verify_signature(
         .split(';')
         .map(str::to_ascii_lowercase)
         .collect();
+    // Tencent Cloud's signature v3 docs make content-type and host mandatory in SignedHeaders (both SDKs sign exactly
+    // these): a signature over less would let the body's type or the endpoint be changed under it.
+    let missing: Vec<&str> = ["content-type", "host"]
+        .into_iter()
+        .filter(|h| !names.iter().any(|n| n == h))
+        .collect();
+    if !missing.is_empty() {
+        return Err(format!(
+            "SignedHeaders {:?} lacks {}, which must be signed",
+            auth.signed_headers,
+            missing.join(" and ")
+        ));
+    }
     let mut values = Vec::with_capacity(names.len());
     for name in &names {
         match req.header_value(name) {
@@ -153,13 +166,8 @@ fn verify_signature(
             "canonical request:\n{canonical}\nstring to sign:\n{to_sign}"
         ));
     }
-    let missing = ["content-type", "host"]
-        .iter()
-        .filter(|h| !names.iter().any(|n| n == *h))
-        .map(|h| format!(" (SignedHeaders lacks {h})"))
-        .collect::<String>();
     Err(format!(
-        "signature mismatch{missing}; the emulator computed, for each signed host it tried:\n{}",
+        "signature mismatch; the emulator computed, for each signed host it tried:\n{}",
         tried.join("\n--\n")
     ))
 }

@@ -38,8 +38,10 @@ where
     if body.size_hint().lower() > (max as u64).saturating_add(DRAIN_BYTES) {
         return (Vec::new(), Some(Unread::TooLarge));
     }
+    // A declared length (exact for `Content-Length`) sizes the buffer once.
+    let declared = usize::try_from(body.size_hint().lower()).unwrap_or(usize::MAX);
     let mut body = std::pin::pin!(body);
-    let mut reading = Reading::new(max);
+    let mut reading = Reading::new(max, declared);
     let mut first_poll = true;
     let quick = std::future::poll_fn(|cx| match reading.poll(body.as_mut(), cx) {
         Poll::Ready(end) => Poll::Ready(Some(end)),
@@ -87,10 +89,10 @@ struct Reading {
 }
 
 impl Reading {
-    fn new(max: usize) -> Self {
+    fn new(max: usize, declared: usize) -> Self {
         Reading {
             max: max as u64,
-            bytes: Vec::new(),
+            bytes: Vec::with_capacity(declared.min(max)),
             seen: 0,
         }
     }
