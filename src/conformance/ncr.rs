@@ -109,7 +109,7 @@ async fn get_with(cx: &mut Cx, t: &Target, query: &str, auth: Auth) -> Result<En
     Ok(Envelope {
         req,
         items,
-        count: body["count"].as_u64(),
+        count: reference::json_count(&body["count"]),
         next: body["next"].clone(),
         previous: body["previous"].clone(),
         resp,
@@ -326,7 +326,7 @@ pub(super) fn count(cx: &mut Cx) -> BoxFuture<'_> {
 }
 
 fn number(v: &Value) -> Option<u64> {
-    v.as_u64()
+    reference::json_count(v)
 }
 
 /// Whether `next`/`previous` of page `page` (size `size`, `n` tags) are the neighbouring page numbers.

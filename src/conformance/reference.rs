@@ -113,6 +113,25 @@ pub fn count_from<T: std::fmt::Debug>(n: usize, noun: &str, first: Option<T>) ->
     }
 }
 
+/// A JSON number as a count: an integer, or a number with no fraction (`283.0`), which JSON Schema's `integer` type
+/// also takes, so a server whose encoder writes floats is judged on its values, not on their spelling.
+///
+/// ```
+/// use regmock::conformance::reference::json_count;
+/// use serde_json::json;
+/// assert_eq!((json_count(&json!(283)), json_count(&json!(283.0))), (Some(283), Some(283)));
+/// assert_eq!((json_count(&json!(2.5)), json_count(&json!(-1)), json_count(&json!("3"))), (None, None, None));
+/// ```
+pub fn json_count(v: &serde_json::Value) -> Option<u64> {
+    // Below 2^53 every integer is exact as a float, so the conversion loses nothing.
+    const EXACT: f64 = 9_007_199_254_740_992.0;
+    v.as_u64().or_else(|| {
+        v.as_f64()
+            .filter(|f| f.fract() == 0.0 && (0.0..EXACT).contains(f))
+            .map(|f| f as u64)
+    })
+}
+
 /// The parts of an SWR `Content-Range`: "Offset (Start index) – Count (Number of records on the current page)/Total
 /// (Total number of records)". The docs print the dash as an en dash; a hyphen is accepted too.
 pub fn parse_content_range(value: &str) -> Option<(u64, u64, u64)> {

@@ -100,7 +100,7 @@ fn item(list: List, v: &Value) -> Item {
             namespace: s("namespace"),
             category: s("category"),
             updated: s("updated_at"),
-            count: v["num_images"].as_u64().unwrap_or_default(),
+            count: reference::json_count(&v["num_images"]).unwrap_or_default(),
             ..Item::default()
         },
     }
@@ -457,7 +457,7 @@ fn content_range<'a>(cx: &'a mut Cx, l: List, concat_id: &'a str) -> BoxFuture<'
                     && let Value::Array(items) = p.response.body_json()
                     && items
                         .iter()
-                        .any(|i| i["total_range"].as_u64() != Some(total))
+                        .any(|i| reference::json_count(&i["total_range"]) != Some(total))
                 {
                     cx.fail(
                         "total_range differs from the total",
@@ -638,7 +638,7 @@ pub(super) fn repos_fields(cx: &mut Cx) -> BoxFuture<'_> {
             };
             cx.case();
             let n = w.items.len() as u64;
-            if repo["num_images"].as_u64() != Some(n) {
+            if reference::json_count(&repo["num_images"]) != Some(n) {
                 cx.fail(
                     format!("num_images of {} is not the number of its tags", w.label),
                     req,

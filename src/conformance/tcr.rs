@@ -178,7 +178,7 @@ async fn send(cx: &mut Cx, req: Request, auth: Auth) -> Result<Answer, Stop> {
     Ok(Answer {
         req,
         items,
-        total: r["TotalCount"].as_u64(),
+        total: reference::json_count(&r["TotalCount"]),
         code: code_of(&resp),
         resp,
     })

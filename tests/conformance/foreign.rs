@@ -543,3 +543,66 @@ async fn an_ncr_error_body_in_another_shape_than_regmocks_passes_the_schema_chec
     let (outcome, human) = run(serde_json::json!({"error": {"code": 404}})).await;
     assert_eq!(outcome, Outcome::Fail, "{human}");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_ncr_server_whose_encoder_writes_integers_as_floats_is_judged_on_the_values() {
+    // Given an NCR server that pages 3 tags as documented, but writes count, next and previous as 3.0, 2.0, ...
+    // (JSON Schema's `integer` takes a number with no fraction)
+    let server = MockServer::start().await;
+    let item = documented_ncr_page()["results"][0].clone();
+    let tags: Vec<serde_json::Value> = (0..3)
+        .map(|i| {
+            let mut t = item.clone();
+            t["name"] = format!("v{i}").into();
+            t["last_updated"] = (1_711_928_488_000_u64 - i * 1000).into();
+            t
+        })
+        .collect();
+    Mock::given(method("GET"))
+        .and(path("/ncr/api/v2/repositories/reg/img/tags"))
+        .respond_with(move |req: &wiremock::Request| {
+            let (page, size) = (
+                count_param(req, "page").unwrap_or(1),
+                count_param(req, "pagesize").unwrap_or(10),
+            );
+            if page == 0 || size == 0 || !(1..=100).contains(&size) {
+                return ResponseTemplate::new(400).set_body_json(
+                    serde_json::json!({"returnCode": 400, "returnMessage": "bad page"}),
+                );
+            }
+            let results: Vec<_> = tags.iter().skip((page - 1) * size).take(size).cloned().collect();
+            let last = tags.len().div_ceil(size).max(1);
+            let float = |n: usize| serde_json::Value::from(n as f64);
+            ResponseTemplate::new(200).set_body_json(serde_json::json!({
+                "count": float(tags.len()),
+                "next": if page < last { float(page + 1) } else { serde_json::Value::Null },
+                "previous": if page > 1 { float(page.min(last + 1) - 1) } else { serde_json::Value::Null },
+                "results": results
+            }))
+        })
+        .mount(&server)
+        .await;
+    // When the paging checks run against it
+    let mut config = Config::new(ProviderId::Ncr, &server.uri());
+    config.targets = vec![Target::ncr("kr", "reg", "img")];
+    config.checks = vec![
+        "ncr.discovery".into(),
+        "ncr.page".into(),
+        "ncr.schema".into(),
+    ];
+    let report = conformance::run(&config).await;
+    // Then the counts and links are read as the numbers they are
+    let human = report.human();
+    for id in [
+        "ncr.page.count",
+        "ncr.page.links",
+        "ncr.page.concat",
+        "ncr.schema",
+    ] {
+        assert_eq!(
+            check_of(&report, id).outcome,
+            Outcome::Pass,
+            "{id}: {human}"
+        );
+    }
+}
