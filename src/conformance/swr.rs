@@ -484,8 +484,9 @@ fn content_range<'a>(cx: &'a mut Cx, l: List, concat_id: &'a str) -> BoxFuture<'
     })
 }
 
-/// `limit` alone and `offset` alone: the page is the documented default slice (offset 0, limit 100), and a
-/// Content-Range, which the docs promise only when both are given, reads right when it is sent. The tag list's page
+/// `limit` alone, `offset` alone and neither: the page is the documented default slice (offset 0, limit 100), with
+/// the total as every repository's `total_range`, and a Content-Range, which the docs promise only when both are
+/// given, reads right when it is sent. The tag list's page
 /// documents no defaults and says the two "should always be used together", so there the answer may also be every
 /// record from the offset, or a 400 (`swr.tags.single-key`).
 async fn single_key(cx: &mut Cx, l: List, w: &Walk) -> Result<(), Stop> {
@@ -502,9 +503,15 @@ async fn single_key(cx: &mut Cx, l: List, w: &Walk) -> Result<(), Stop> {
     for (query, start, size) in [
         (format!("limit={limit}"), 0, limit),
         (format!("offset={offset}"), offset, WALK_SIZE),
+        // Neither (the tag list page's own example request): the defaults of both.
+        (String::new(), 0, WALK_SIZE),
     ] {
         let (req, resp, items) = list(cx, l, w.target.as_ref(), &query).await?;
         cx.case();
+        let what = match query.as_str() {
+            "" => "a request without limit and offset".to_string(),
+            q => format!("{q} alone"),
+        };
         let slice =
             |size: u64| w.keys()[reference::offset_window(start, size, n as usize)].to_vec();
         let (defaults, all) = (slice(size), slice(u64::MAX));
@@ -515,9 +522,11 @@ async fn single_key(cx: &mut Cx, l: List, w: &Walk) -> Result<(), Stop> {
             400 if error_code(&resp.body_json()).is_some() => ("reject-400", Vec::new()),
             _ => ("other", defaults),
         };
-        let fine = match l {
-            List::Repos => alt == "default-100",
-            List::Tags => cx.accepts("swr.tags.single-key", alt),
+        let fine = match (l, query.is_empty()) {
+            (List::Repos, _) => alt == "default-100",
+            // The tag list page's example request has no query: it is answered, not refused.
+            (List::Tags, true) => matches!(alt, "default-100" | "all"),
+            (List::Tags, false) => cx.accepts("swr.tags.single-key", alt),
         };
         if !fine {
             let expected = format!(
@@ -525,7 +534,7 @@ async fn single_key(cx: &mut Cx, l: List, w: &Walk) -> Result<(), Stop> {
                 reference::count_from(want.len(), "items", want.first())
             );
             cx.fail(
-                format!("{query} alone is not the slice the documented defaults give"),
+                format!("{what} is not the slice the documented defaults give"),
                 &req,
                 match l {
                     List::Repos => expected,
@@ -542,6 +551,20 @@ async fn single_key(cx: &mut Cx, l: List, w: &Walk) -> Result<(), Stop> {
         if alt == "reject-400" {
             continue;
         }
+        // Each repository's total_range is the total on a page of any size, not only on a walk's.
+        if l == List::Repos
+            && let Value::Array(repos) = resp.body_json()
+            && let Some(bad) = repos
+                .iter()
+                .find(|r| reference::json_count(&r["total_range"]) != Some(n))
+        {
+            cx.fail(
+                format!("total_range on {what} is not the total"),
+                &req,
+                format!("total_range = {n} on every item"),
+                format!("total_range = {}", bad["total_range"]),
+            );
+        }
         let expected = format!("{start}-{}/{n}", want.len());
         let alt = match resp.header_value("content-range") {
             None => "absent",
@@ -550,9 +573,14 @@ async fn single_key(cx: &mut Cx, l: List, w: &Walk) -> Result<(), Stop> {
             }
             Some(_) => "wrong",
         };
-        if !cx.accepts("swr.content-range.single-key", alt) {
+        // Without either, the docs promise no header (only that it is right when sent): no ambiguity to record.
+        let fine = match query.is_empty() {
+            true => alt != "wrong",
+            false => cx.accepts("swr.content-range.single-key", alt),
+        };
+        if !fine {
             cx.fail(
-                format!("Content-Range on {query} alone has the wrong numbers"),
+                format!("Content-Range on {what} has the wrong numbers"),
                 &req,
                 format!(
                     "{expected} or no header ({})",

@@ -56,6 +56,8 @@ fn variants() -> Vec<Variant> {
         swr(SwrQuirk::SignatureNotChecked, "swr.auth.tampered"),
         swr(SwrQuirk::ClockSkewNotChecked, "swr.auth.stale"),
         swr(SwrQuirk::RepoTagsEmpty, "swr.repos.fields"),
+        swr(SwrQuirk::UnpagedTagsFirstTen, "swr.tags.content-range"),
+        swr(SwrQuirk::TotalRangeIsPageLength, "swr.repos.content-range"),
         ncr(NcrQuirk::NextOnLastPage, "ncr.page.links"),
         ncr(NcrQuirk::CountIsPageSize, "ncr.page.count"),
         ncr(NcrQuirk::PageOffByOne, "ncr.page.concat"),

@@ -51,6 +51,10 @@ pub enum SwrQuirk {
     ClockSkewNotChecked,
     /// Repository list: `tags` is always empty (`num_images` still counts the tags).
     RepoTagsEmpty,
+    /// Tag list: without `limit` and `offset` (and without `filter=`), only the first 10 records.
+    UnpagedTagsFirstTen,
+    /// Repository list: `total_range` is the number of records on the page.
+    TotalRangeIsPageLength,
 }
 
 /// The quirks in force, as SWR provider options (`Options::with`); default: none.
@@ -203,6 +207,18 @@ pub fn response(
                     .to_lowercase()
                     .starts_with(&tag.to_lowercase())
             });
+        }
+        let unpaged = ["limit", "offset", "filter"]
+            .iter()
+            .all(|k| param(k).is_none());
+        if is_tags && unpaged && active(ctx, SwrQuirk::UnpagedTagsFirstTen) {
+            items.truncate(10);
+        }
+        if !is_tags && active(ctx, SwrQuirk::TotalRangeIsPageLength) {
+            let len = items.len();
+            for i in items.iter_mut() {
+                i["total_range"] = len.into();
+            }
         }
         if !is_tags && active(ctx, SwrQuirk::RepoTagsEmpty) {
             for i in items.iter_mut() {
