@@ -267,6 +267,10 @@ pub static AMBIGUITIES: &[Ambiguity] = &[
         accepted: &[
             sel("reject-400", "400"),
             sel("lenient-200", "200 with a well-formed list"),
+            sel(
+                "past-end-404",
+                "for a page number past 64 bits only: 404, as a page past the end (ncr.page.past-end=not-found-404)",
+            ),
         ],
     },
     Ambiguity {

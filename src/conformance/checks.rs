@@ -463,6 +463,17 @@ pub static CHECKS: &[Check] = &[
         runner::schema,
     ),
     check(
+        "ncr.times.milliseconds",
+        Ncr,
+        Recommended,
+        "last_updated and each image's created and updated are epoch milliseconds, not seconds",
+        concat!(
+            ncr_tags!(),
+            ", Response body: \"Return the number of milliseconds that have elapsed since January 1, 1970 00:00:00 UTC\""
+        ),
+        ncr::times_in_milliseconds,
+    ),
+    check(
         "ncr.schema.extra-fields",
         Ncr,
         Recommended,

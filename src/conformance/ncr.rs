@@ -521,19 +521,22 @@ pub(super) fn invalid(cx: &mut Cx) -> BoxFuture<'_> {
         let Some(t) = cx.cfg.targets.first().cloned() else {
             return Err(Stop::Skip("no target".into()));
         };
+        const HUGE_PAGE: &str = "page=99999999999999999999999";
         for query in [
             "page=0",
             "pagesize=0",
             "page=-1",
             "pagesize=-1",
             "pagesize=abc",
-            "page=99999999999999999999999",
+            HUGE_PAGE,
         ] {
             let e = get(cx, &t, query).await?;
             cx.case();
             let alt = match e.resp.status {
                 400 => "reject-400",
                 200 if e.resp.body_json()["results"].is_array() => "lenient-200",
+                // A huge page is still a page past the end, which a target may answer 404 (`ncr.page.past-end`).
+                404 if query == HUGE_PAGE => "past-end-404",
                 _ => "other",
             };
             if !cx.accepts("ncr.paging.invalid", alt) {
@@ -543,6 +546,53 @@ pub(super) fn invalid(cx: &mut Cx) -> BoxFuture<'_> {
                     describe("ncr.paging.invalid"),
                     status_line(&e.resp),
                 );
+            }
+        }
+        Ok(())
+    })
+}
+
+/// Epoch milliseconds of 2001-09-09T01:46:40Z: an NCR time below it is read as seconds, not milliseconds.
+const FIRST_13_DIGIT_MS: u64 = 1_000_000_000_000;
+
+/// The times of every tag of the discovery walks (`last_updated`, `images[].created` and `.updated`) are epoch
+/// milliseconds, as the page says, not seconds: 13 digits for any time since 2001.
+pub(super) fn times_in_milliseconds(cx: &mut Cx) -> BoxFuture<'_> {
+    Box::pin(async move {
+        for w in cx.walks.clone() {
+            for p in w.pages.iter().filter(|p| p.response.status == 200) {
+                let body = p.response.body_json();
+                let Value::Array(results) = &body["results"] else {
+                    continue;
+                };
+                for tag in results {
+                    cx.case();
+                    let mut times = vec![("last_updated", &tag["last_updated"])];
+                    for image in tag["images"].as_array().into_iter().flatten() {
+                        times.extend([
+                            ("images[].created", &image["created"]),
+                            ("images[].updated", &image["updated"]),
+                        ]);
+                    }
+                    // `created` may be a digit string (the table types it String).
+                    let ms = |v: &Value| {
+                        reference::json_count(v).or_else(|| v.as_str().and_then(|s| s.parse().ok()))
+                    };
+                    if let Some((field, v)) = times
+                        .into_iter()
+                        .find(|(_, v)| ms(v).is_some_and(|t| t < FIRST_13_DIGIT_MS))
+                    {
+                        cx.fail(
+                            format!(
+                                "{field} of {:?} reads as seconds, not milliseconds",
+                                tag["name"].as_str().unwrap_or_default()
+                            ),
+                            &p.request,
+                            "epoch milliseconds (13 digits since 2001)",
+                            v.to_string(),
+                        );
+                    }
+                }
             }
         }
         Ok(())

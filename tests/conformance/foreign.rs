@@ -606,3 +606,84 @@ async fn an_ncr_server_whose_encoder_writes_integers_as_floats_is_judged_on_the_
         );
     }
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_ncr_server_answering_pages_past_the_end_404_may_answer_a_huge_page_404_too() {
+    // Given an NCR server that refuses pages and sizes below 1 or not numbers with 400, and answers every page past
+    // the end, however far (a page number past 64 bits too), with 404
+    let server = MockServer::start().await;
+    let tags = documented_ncr_page()["results"].clone();
+    Mock::given(method("GET"))
+        .and(path("/ncr/api/v2/repositories/reg/img/tags"))
+        .respond_with(move |req: &wiremock::Request| {
+            let raw = |name: &str| {
+                req.url
+                    .query_pairs()
+                    .find(|(k, _)| k == name)
+                    .map(|(_, v)| v.to_string())
+            };
+            let number = |name: &str, default: u128| {
+                raw(name).map_or(Some(default), |v| v.parse::<u128>().ok())
+            };
+            match (number("page", 1), number("pagesize", 10)) {
+                (Some(page), Some(size)) if page >= 1 && (1..=100).contains(&size) => {
+                    if page > 1 {
+                        ResponseTemplate::new(404).set_body_json(
+                            serde_json::json!({"returnCode": 404, "returnMessage": "no such page"}),
+                        )
+                    } else {
+                        ResponseTemplate::new(200).set_body_json(serde_json::json!({
+                            "count": 1, "next": null, "previous": null, "results": tags
+                        }))
+                    }
+                }
+                _ => ResponseTemplate::new(400).set_body_json(
+                    serde_json::json!({"returnCode": 400, "returnMessage": "bad page"}),
+                ),
+            }
+        })
+        .mount(&server)
+        .await;
+    // When the invalid-paging check runs
+    let mut config = Config::new(ProviderId::Ncr, &server.uri());
+    config.targets = vec![Target::ncr("kr", "reg", "img")];
+    config.checks = vec!["ncr.page.invalid".into()];
+    let report = conformance::run(&config).await;
+    // Then it passes: the huge page is a page past the end
+    let human = report.human();
+    assert_eq!(
+        check_of(&report, "ncr.page.invalid").outcome,
+        Outcome::Pass,
+        "{human}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ncr_times_in_seconds_fail_the_milliseconds_check_and_the_documented_example_passes() {
+    let outcome = |page: serde_json::Value| async move {
+        let server = MockServer::start().await;
+        Mock::given(method("GET"))
+            .and(path("/ncr/api/v2/repositories/reg/img/tags"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(page))
+            .mount(&server)
+            .await;
+        let mut config = Config::new(ProviderId::Ncr, &server.uri());
+        config.targets = vec![Target::ncr("kr", "reg", "img")];
+        config.checks = vec!["ncr.discovery".into(), "ncr.times.milliseconds".into()];
+        let report = conformance::run(&config).await;
+        (
+            check_of(&report, "ncr.times.milliseconds").outcome,
+            report.human(),
+        )
+    };
+    // Given the documented example page, then as a server writing epoch seconds would send it
+    let documented = documented_ncr_page();
+    let mut in_seconds = documented.clone();
+    in_seconds["results"][0]["last_updated"] = (1_711_928_488_u64).into();
+    // Then the example passes and the seconds fail
+    let (pass, human) = outcome(documented).await;
+    assert_eq!(pass, Outcome::Pass, "{human}");
+    let (fail, human) = outcome(in_seconds).await;
+    assert_eq!(fail, Outcome::Fail, "{human}");
+    assert!(human.contains("reads as seconds"), "{human}");
+}

@@ -55,6 +55,18 @@ pub fn parse_with(raw_query: Option<&str>, emulated: &Emulated) -> Result<Paging
         Err(_) if lenient => Ok(None),
         other => other,
     };
+    // `ncr.paging.invalid=past-end-404`: a page number past 64 bits is a page past the end, answered as those are
+    // under `ncr.page.past-end=not-found-404`.
+    if emulated.serves("ncr.paging.invalid", "past-end-404")
+        && let Some(huge) = query::last(&pairs, "page").filter(|v| {
+            !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) && v.parse::<u64>().is_err()
+        })
+    {
+        return Err(ApiError::new(
+            NcrCode::NotFound,
+            format!("page {huge} is past the last page"),
+        ));
+    }
     let page = read("page")?.unwrap_or(1);
     let size = match read("pagesize")?.unwrap_or(DEFAULT_PAGE_SIZE) {
         n if n <= MAX_PAGE_SIZE || emulated.serves("ncr.pagesize.above-max", "honour") => n,
