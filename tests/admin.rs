@@ -265,16 +265,22 @@ fn journal_queries_are_checked_and_delete_empties_it() {
 
 // ---- tags ----
 
-#[test]
-fn put_tag_creates_then_replaces_and_the_provider_serves_it() {
-    let emu = Emulator::embedded();
+/// Adds tag `1.37` (size 42, no id) to SWR's busybox: its admin path and the answer.
+fn put_busybox_1_37(emu: &Emulator) -> (&'static str, Response) {
     let path = "/__regmock/tags/swr/group/busybox/1.37";
     let created = call(
-        &emu,
+        emu,
         "PUT",
         path,
         Some(json!({"digest": DIGEST, "size": 42})),
     );
+    (path, created)
+}
+
+#[test]
+fn put_tag_creates_then_replaces_and_the_provider_serves_it() {
+    let emu = Emulator::embedded();
+    let (path, created) = put_busybox_1_37(&emu);
     assert_eq!(created.status, 201, "{}", message_of(&created));
     assert_eq!(json_of(&created)["tag"]["name"], "1.37");
     let derived = json_of(&created)["tag"]["config_digest"]
@@ -322,14 +328,8 @@ fn a_tag_put_without_an_id_gets_the_repositorys_next_or_keeps_the_replaced_one()
         ids
     };
     let before = ids(&emu);
-    // When a tag without an id is added, then replaced without one
-    let path = "/__regmock/tags/swr/group/busybox/1.37";
-    let created = call(
-        &emu,
-        "PUT",
-        path,
-        Some(json!({"digest": DIGEST, "size": 42})),
-    );
+    // When a tag without an id is added (as the test above adds it), then replaced without one
+    let (path, created) = put_busybox_1_37(&emu);
     let id = json_of(&created)["tag"]["id"].as_u64().unwrap();
     call(
         &emu,

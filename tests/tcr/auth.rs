@@ -509,20 +509,25 @@ async fn signature_survives_a_real_socket() {
     nginx_ok(&resp);
 }
 
+/// The `Authorization` of a `POST` of `body`, signed over exactly `headers` for the scope's `service`.
+fn post_signed_over(body: &[u8], headers: &[(&str, &str)], service: &str) -> String {
+    use regmock::shared::tc3::{Signed, authorization, payload_hash};
+    let hash = payload_hash(body, false);
+    let signed = Signed {
+        method: "POST",
+        query: "",
+        headers,
+        payload_hash: &hash,
+    };
+    authorization(SECRET_ID, SECRET_KEY, TS, service, &signed)
+}
+
 #[test]
 fn node_endpoint_with_a_host_name_signs_service_host_and_port() {
     // Node with endpoint localhost:8080: the scope's service is `localhost:8080` (colon included), the signed host is
     // `localhost`, and the Host header sent is `localhost:8080`.
-    use regmock::shared::tc3::{Signed, authorization, payload_hash};
-    let hash = payload_hash(NODE_BODY, false);
     let headers = [("content-type", "application/json"), ("host", "localhost")];
-    let signed = Signed {
-        method: "POST",
-        query: "",
-        headers: &headers,
-        payload_hash: &hash,
-    };
-    let auth = authorization(SECRET_ID, SECRET_KEY, TS, "localhost:8080", &signed);
+    let auth = post_signed_over(NODE_BODY, &headers, "localhost:8080");
     assert!(
         auth.contains("/2026-11-29/localhost:8080/tc3_request,"),
         "{auth}"
@@ -573,19 +578,11 @@ fn authentication_checks_run_in_the_spec_order() {
 #[test]
 fn a_signature_that_does_not_cover_content_type_and_host_is_a_signature_failure() {
     // Signed correctly, but over fewer headers than Tencent Cloud's signature v3 makes mandatory
-    use regmock::shared::tc3::{Signed, authorization, payload_hash};
-    let hash = payload_hash(PY_BODY, false);
     for headers in [
         &[("host", HOST)][..],
         &[("content-type", "application/json")][..],
     ] {
-        let signed = Signed {
-            method: "POST",
-            query: "",
-            headers,
-            payload_hash: &hash,
-        };
-        let auth = authorization(SECRET_ID, SECRET_KEY, TS, "tcr", &signed);
+        let auth = post_signed_over(PY_BODY, headers, "tcr");
         let resp = at_vector_time().dispatch(&python_post(PY_BODY, &auth));
         assert_tcr_error(&resp, "AuthFailure.SignatureFailure");
         assert!(
@@ -597,12 +594,6 @@ fn a_signature_that_does_not_cover_content_type_and_host_is_a_signature_failure(
     }
     // And the same body signed over both passes
     let headers = [("content-type", "application/json"), ("host", HOST)];
-    let signed = Signed {
-        method: "POST",
-        query: "",
-        headers: &headers,
-        payload_hash: &hash,
-    };
-    let auth = authorization(SECRET_ID, SECRET_KEY, TS, "tcr", &signed);
+    let auth = post_signed_over(PY_BODY, &headers, "tcr");
     nginx_ok(&at_vector_time().dispatch(&python_post(PY_BODY, &auth)));
 }
