@@ -486,9 +486,9 @@ fn content_range<'a>(cx: &'a mut Cx, l: List, concat_id: &'a str) -> BoxFuture<'
 
 /// `limit` alone, `offset` alone and neither: the page is the documented default slice (offset 0, limit 100), with
 /// the total as every repository's `total_range`, and a Content-Range, which the docs promise only when both are
-/// given, reads right when it is sent. The tag list's page
-/// documents no defaults and says the two "should always be used together", so there the answer may also be every
-/// record from the offset, or a 400 (`swr.tags.single-key`).
+/// given, reads right when it is sent. The tag list's page documents no defaults and says the two "should always be
+/// used together", so there one of them alone may also give every record from the offset, or a 400
+/// (`swr.tags.single-key`), and neither may give every record.
 async fn single_key(cx: &mut Cx, l: List, w: &Walk) -> Result<(), Stop> {
     let n = w.items.len() as u64;
     // Below the list's length (when it has two or more), so a server that ignores `limit` shows.
