@@ -229,28 +229,54 @@ async fn r9_a_declared_body_over_1_mib_is_refused_at_once_without_waiting_for_it
 async fn r9_a_body_a_little_over_the_limit_is_read_to_its_end_so_the_client_sees_the_answer() {
     // Given the default server, which reads bodies up to 1 MiB
     let server = server(Limits::default()).await;
-    // When a client declares one byte over and sends it in two parts, the second a moment later
-    let mut conn = Raw::connect(&server).await;
-    conn.send(format!(
-        "POST / HTTP/1.1\r\nHost: r\r\nContent-Type: application/json\r\nX-TC-Action: DescribeImages\r\n\
-         Content-Length: {}\r\n\r\n",
-        MAX_BODY_BYTES + 1
-    ))
-    .await;
-    conn.send(vec![b'x'; MAX_BODY_BYTES / 2]).await;
-    tokio::time::sleep(SHORT).await;
-    // Then every byte is taken (a server that had answered and closed would refuse the second part)
-    conn.send(vec![b'x'; MAX_BODY_BYTES / 2 + 1]).await;
-    // And the answer is TCR's own too-large error, after which the connection carries another request
-    let resp = conn.answer().await.expect("answered");
-    assert_eq!(tcr_error_code(&resp), "InvalidParameter");
-    conn.send(
-        "POST / HTTP/1.1\r\nHost: r\r\nContent-Type: application/json\r\nX-TC-Action: DescribeImages\r\n\
-         Content-Length: 2\r\n\r\n{}",
-    )
-    .await;
-    let again = conn.answer().await.expect("the connection is still open");
-    assert!(again.body_json()["Response"]["RequestId"].is_string());
+    let (first, second) = (MAX_BODY_BYTES / 2, MAX_BODY_BYTES / 2 + 1);
+    let chunk = |n: usize| {
+        [
+            format!("{n:x}\r\n").into_bytes(),
+            vec![b'x'; n],
+            b"\r\n".to_vec(),
+        ]
+        .concat()
+    };
+    // (framing header, first part, second part): one byte over, declared, or in chunks
+    let framings = [
+        (
+            format!("Content-Length: {}", MAX_BODY_BYTES + 1),
+            vec![b'x'; first],
+            vec![b'x'; second],
+        ),
+        (
+            "Transfer-Encoding: chunked".to_string(),
+            chunk(first),
+            [chunk(second), b"0\r\n\r\n".to_vec()].concat(),
+        ),
+    ];
+    for (framing, part1, part2) in framings {
+        // When a client sends it in two parts, the second a moment later
+        let mut conn = Raw::connect(&server).await;
+        conn.send(format!(
+            "POST / HTTP/1.1\r\nHost: r\r\nContent-Type: application/json\r\nX-TC-Action: DescribeImages\r\n\
+             {framing}\r\n\r\n"
+        ))
+        .await;
+        conn.send(part1).await;
+        tokio::time::sleep(SHORT).await;
+        // Then every byte is taken (a server that had answered and closed would refuse the second part)
+        conn.send(part2).await;
+        // And the answer is TCR's own too-large error, after which the connection carries another request
+        let resp = conn.answer().await.expect("answered");
+        assert_eq!(tcr_error_code(&resp), "InvalidParameter", "{framing}");
+        conn.send(
+            "POST / HTTP/1.1\r\nHost: r\r\nContent-Type: application/json\r\nX-TC-Action: DescribeImages\r\n\
+             Content-Length: 2\r\n\r\n{}",
+        )
+        .await;
+        let again = conn.answer().await.expect("the connection is still open");
+        assert!(
+            again.body_json()["Response"]["RequestId"].is_string(),
+            "{framing}"
+        );
+    }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -559,42 +559,44 @@ const FIRST_13_DIGIT_MS: u64 = 1_000_000_000_000;
 /// milliseconds, as the page says, not seconds: 13 digits for any time since 2001.
 pub(super) fn times_in_milliseconds(cx: &mut Cx) -> BoxFuture<'_> {
     Box::pin(async move {
-        for w in cx.walks.clone() {
-            for p in w.pages.iter().filter(|p| p.response.status == 200) {
-                let body = p.response.body_json();
-                let Value::Array(results) = &body["results"] else {
-                    continue;
-                };
-                for tag in results {
-                    cx.case();
-                    let mut times = vec![("last_updated", &tag["last_updated"])];
-                    for image in tag["images"].as_array().into_iter().flatten() {
-                        times.extend([
-                            ("images[].created", &image["created"]),
-                            ("images[].updated", &image["updated"]),
-                        ]);
-                    }
-                    // `created` may be a digit string (the table types it String).
-                    let ms = |v: &Value| {
-                        reference::json_count(v).or_else(|| v.as_str().and_then(|s| s.parse().ok()))
-                    };
-                    if let Some((field, v)) = times
-                        .into_iter()
-                        .find(|(_, v)| ms(v).is_some_and(|t| t < FIRST_13_DIGIT_MS))
-                    {
-                        cx.fail(
-                            format!(
-                                "{field} of {:?} reads as seconds, not milliseconds",
-                                tag["name"].as_str().unwrap_or_default()
-                            ),
-                            &p.request,
-                            "epoch milliseconds (13 digits since 2001)",
-                            v.to_string(),
-                        );
-                    }
+        // `created` may be a digit string (the table types it String).
+        let ms = |v: &Value| reference::json_count(v).or_else(|| v.as_str()?.parse().ok());
+        // Taken for the loop (the walks are read, the context written) and put back, as `judge_seen` does.
+        let walks = std::mem::take(&mut cx.walks);
+        for p in walks
+            .iter()
+            .flat_map(|w| &w.pages)
+            .filter(|p| p.response.status == 200)
+        {
+            let body = p.response.body_json();
+            let Value::Array(results) = &body["results"] else {
+                continue;
+            };
+            for tag in results {
+                cx.case();
+                let images = tag["images"].as_array().into_iter().flatten();
+                let seconds = std::iter::once(("last_updated", &tag["last_updated"]))
+                    .chain(images.flat_map(|i| {
+                        [
+                            ("images[].created", &i["created"]),
+                            ("images[].updated", &i["updated"]),
+                        ]
+                    }))
+                    .find(|(_, v)| ms(v).is_some_and(|t| t < FIRST_13_DIGIT_MS));
+                if let Some((field, v)) = seconds {
+                    cx.fail(
+                        format!(
+                            "{field} of {:?} reads as seconds, not milliseconds",
+                            tag["name"].as_str().unwrap_or_default()
+                        ),
+                        &p.request,
+                        "epoch milliseconds (13 digits since 2001)",
+                        v.to_string(),
+                    );
                 }
             }
         }
+        cx.walks = walks;
         Ok(())
     })
 }

@@ -52,3 +52,32 @@ pub fn hex_lower(bytes: &[u8]) -> String {
 pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     a.len() == b.len() && a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
 }
+
+/// Why a `SignedHeaders` list (`;`-separated names, any letter case) does not cover the headers a scheme requires
+/// signed, or `None` when it does. Both header-signing schemes (SWR's SDK-HMAC-SHA256 and TCR's TC3) have such a set.
+///
+/// ```
+/// use regmock::shared::crypto::unsigned_required;
+/// assert_eq!(unsigned_required("Content-Type;host", &["content-type", "host"]), None);
+/// assert_eq!(
+///     unsigned_required("host", &["content-type", "host"]).as_deref(),
+///     Some("SignedHeaders \"host\" lacks content-type, which must be signed")
+/// );
+/// ```
+pub fn unsigned_required(signed_headers: &str, required: &[&str]) -> Option<String> {
+    let missing: Vec<&str> = required
+        .iter()
+        .copied()
+        .filter(|h| {
+            !signed_headers
+                .split(';')
+                .any(|n| n.trim().eq_ignore_ascii_case(h))
+        })
+        .collect();
+    (!missing.is_empty()).then(|| {
+        format!(
+            "SignedHeaders {signed_headers:?} lacks {}, which must be signed",
+            missing.join(" and ")
+        )
+    })
+}

@@ -60,6 +60,14 @@ fn tag_page(tags: &[serde_json::Value], req: &wiremock::Request) -> ResponseTemp
         .set_body_json(page)
 }
 
+/// The suite's `checks` (all when empty) against `server` as NCR, with image `reg/img` in region `kr` as the target.
+async fn run_ncr_image(server: &MockServer, checks: &[&str]) -> Report {
+    let mut config = Config::new(ProviderId::Ncr, &server.uri());
+    config.targets = vec![Target::ncr("kr", "reg", "img")];
+    config.checks = checks.iter().map(|c| c.to_string()).collect();
+    conformance::run(&config).await
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_server_that_ignores_paging_and_sorting_fails_the_sort_and_the_default_slice() {
     // Given a server answering every repository list with the same three repositories, in no order of any column
@@ -439,9 +447,7 @@ async fn an_ncr_server_numbering_pages_from_0_fails_the_paging_checks_instead_of
         .mount(&server)
         .await;
     // When the suite runs against it
-    let mut config = Config::new(ProviderId::Ncr, &server.uri());
-    config.targets = vec![Target::ncr("kr", "reg", "img")];
-    let report = conformance::run(&config).await;
+    let report = run_ncr_image(&server, &[]).await;
     // Then discovery passes on the declared tags and the count check fails on the empty first page
     let human = report.human();
     assert_eq!(
@@ -529,10 +535,7 @@ async fn an_ncr_error_body_in_another_shape_than_regmocks_passes_the_schema_chec
             .mount(&server)
             .await;
         // When the not-found check runs, and the schema check judges what it saw
-        let mut config = Config::new(ProviderId::Ncr, &server.uri());
-        config.targets = vec![Target::ncr("kr", "reg", "img")];
-        config.checks = vec!["ncr.errors.not-found".into(), "ncr.schema".into()];
-        let report = conformance::run(&config).await;
+        let report = run_ncr_image(&server, &["ncr.errors.not-found", "ncr.schema"]).await;
         (check_of(&report, "ncr.schema").outcome, report.human())
     };
     // Then another Ncloud service's error shape passes
@@ -583,14 +586,7 @@ async fn an_ncr_server_whose_encoder_writes_integers_as_floats_is_judged_on_the_
         .mount(&server)
         .await;
     // When the paging checks run against it
-    let mut config = Config::new(ProviderId::Ncr, &server.uri());
-    config.targets = vec![Target::ncr("kr", "reg", "img")];
-    config.checks = vec![
-        "ncr.discovery".into(),
-        "ncr.page".into(),
-        "ncr.schema".into(),
-    ];
-    let report = conformance::run(&config).await;
+    let report = run_ncr_image(&server, &["ncr.discovery", "ncr.page", "ncr.schema"]).await;
     // Then the counts and links are read as the numbers they are
     let human = report.human();
     for id in [
@@ -645,10 +641,7 @@ async fn an_ncr_server_answering_pages_past_the_end_404_may_answer_a_huge_page_4
         .mount(&server)
         .await;
     // When the invalid-paging check runs
-    let mut config = Config::new(ProviderId::Ncr, &server.uri());
-    config.targets = vec![Target::ncr("kr", "reg", "img")];
-    config.checks = vec!["ncr.page.invalid".into()];
-    let report = conformance::run(&config).await;
+    let report = run_ncr_image(&server, &["ncr.page.invalid"]).await;
     // Then it passes: the huge page is a page past the end
     let human = report.human();
     assert_eq!(
@@ -667,10 +660,7 @@ async fn ncr_times_in_seconds_fail_the_milliseconds_check_and_the_documented_exa
             .respond_with(ResponseTemplate::new(200).set_body_json(page))
             .mount(&server)
             .await;
-        let mut config = Config::new(ProviderId::Ncr, &server.uri());
-        config.targets = vec![Target::ncr("kr", "reg", "img")];
-        config.checks = vec!["ncr.discovery".into(), "ncr.times.milliseconds".into()];
-        let report = conformance::run(&config).await;
+        let report = run_ncr_image(&server, &["ncr.discovery", "ncr.times.milliseconds"]).await;
         (
             check_of(&report, "ncr.times.milliseconds").outcome,
             report.human(),

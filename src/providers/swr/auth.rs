@@ -5,7 +5,9 @@
 use super::errors::{ApiError, SwrCode};
 use crate::http::Request;
 use crate::pipeline::{Ctx, KeyPair};
-use crate::shared::crypto::{EMPTY_SHA256, constant_time_eq, hex_lower, hmac_sha256, sha256_hex};
+use crate::shared::crypto::{
+    EMPTY_SHA256, constant_time_eq, hex_lower, hmac_sha256, sha256_hex, unsigned_required,
+};
 use crate::shared::query;
 use chrono::{DateTime, TimeDelta, Utc};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
@@ -99,21 +101,8 @@ fn verify_signature(ctx: &Ctx<'_>, req: &Request, header: &str) -> Result<(), Ap
     }
     // The API Gateway's signing guide: X-Sdk-Date must be signed; and the SDK signs Host always (it sets it itself). A
     // signature without either would let a captured request be replayed with a fresh date, or at another endpoint.
-    let missing: Vec<&str> = ["host", "x-sdk-date"]
-        .into_iter()
-        .filter(|h| {
-            !auth
-                .signed_headers
-                .split(';')
-                .any(|n| n.eq_ignore_ascii_case(h))
-        })
-        .collect();
-    if !missing.is_empty() {
-        return Err(bad("verify aksk signature fail").explained(format!(
-            "SignedHeaders {:?} lacks {}, which must be signed",
-            auth.signed_headers,
-            missing.join(" and ")
-        )));
+    if let Some(why) = unsigned_required(auth.signed_headers, &["host", "x-sdk-date"]) {
+        return Err(bad("verify aksk signature fail").explained(why));
     }
     let secret = ctx.credentials.secret_for(auth.access).ok_or_else(|| {
         bad("access key not found").explained(format!(

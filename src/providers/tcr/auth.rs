@@ -9,7 +9,7 @@ use super::errors::{ApiError, TcrCode};
 use super::routes::required_header;
 use crate::http::Request;
 use crate::pipeline::Ctx;
-use crate::shared::crypto::constant_time_eq;
+use crate::shared::crypto::{constant_time_eq, unsigned_required};
 use crate::shared::tc3::{self, Authorization, Signed};
 
 /// Largest difference between `X-TC-Timestamp` and the emulator's clock, either way: API 3.0's documented 5 minutes.
@@ -113,16 +113,8 @@ fn verify_signature(
         .collect();
     // Tencent Cloud's signature v3 docs make content-type and host mandatory in SignedHeaders (both SDKs sign exactly
     // these): a signature over less would let the body's type or the endpoint be changed under it.
-    let missing: Vec<&str> = ["content-type", "host"]
-        .into_iter()
-        .filter(|h| !names.iter().any(|n| n == h))
-        .collect();
-    if !missing.is_empty() {
-        return Err(format!(
-            "SignedHeaders {:?} lacks {}, which must be signed",
-            auth.signed_headers,
-            missing.join(" and ")
-        ));
+    if let Some(why) = unsigned_required(auth.signed_headers, &["content-type", "host"]) {
+        return Err(why);
     }
     let mut values = Vec::with_capacity(names.len());
     for name in &names {

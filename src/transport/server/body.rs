@@ -128,12 +128,9 @@ impl Reading {
     fn take(&mut self, mut data: impl Buf) -> bool {
         self.seen = self.seen.saturating_add(data.remaining() as u64);
         if !self.over() {
-            while data.has_remaining() {
-                let chunk = data.chunk();
-                let len = chunk.len();
-                self.bytes.extend_from_slice(chunk);
-                data.advance(len);
-            }
+            // hyper's frames are `Bytes`, for which this is a view, not a copy.
+            self.bytes
+                .extend_from_slice(&data.copy_to_bytes(data.remaining()));
             return false;
         }
         // What was kept is thrown away too: the answer is the too-large error.
