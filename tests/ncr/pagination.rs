@@ -121,3 +121,24 @@ fn invalid_page_values_are_400() {
         get(&format!("{BULK}?page=0")).body_json()
     );
 }
+
+#[test]
+fn a_repeated_key_keeps_its_last_value_and_v3_names_are_ignored() {
+    let names = |body: &serde_json::Value| -> Vec<String> {
+        body["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["name"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let second = ok_body(&get(&format!("{BULK}?page=2&pagesize=5")));
+    let repeated = ok_body(&get(&format!(
+        "{BULK}?page=1&pagesize=100&page=2&pagesize=5"
+    )));
+    assert_eq!(names(&repeated), names(&second));
+    assert_eq!(repeated["previous"], 1);
+    // NAVER's v3 API names its parameters pageNo/pageSize: under v2 they are unknown keys, so the defaults apply
+    let v3_names = ok_body(&get(&format!("{BULK}?pageNo=2&pageSize=5")));
+    assert_eq!(names(&v3_names), names(&ok_body(&get(BULK))));
+}
