@@ -124,14 +124,6 @@ fn invalid_page_values_are_400() {
 
 #[test]
 fn a_repeated_key_keeps_its_last_value_and_v3_names_are_ignored() {
-    let names = |body: &serde_json::Value| -> Vec<String> {
-        body["results"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|t| t["name"].as_str().unwrap().to_string())
-            .collect()
-    };
     let second = ok_body(&get(&format!("{BULK}?page=2&pagesize=5")));
     let repeated = ok_body(&get(&format!(
         "{BULK}?page=1&pagesize=100&page=2&pagesize=5"
